@@ -1,0 +1,168 @@
+/** Milliseconds in 24 hours; "days" of elapsed time (runway, forecast) are 24-hour spans, not local days. */
+export const DAY_MS = 86_400_000;
+
+/** Wall-clock fields of an instant in one time zone (month and day are 1-based). */
+export interface LocalParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** A billing period: a calendar month in the account's time zone, `[start, end)`. */
+export interface Period {
+  /** `YYYY-MM` of the local month. */
+  readonly key: string;
+  readonly start: Date;
+  /** Start of the next local month. */
+  readonly end: Date;
+}
+
+/**
+ * Calendar arithmetic in one IANA zone. Holds one `Intl.DateTimeFormat`, because building a formatter
+ * costs far more than using one; callers create it once per evaluation (no module-level cache, so the
+ * module stays free of mutable state).
+ */
+export interface ZonedCalendar {
+  readonly timeZone: string;
+  /** Wall-clock fields of `at` in the zone. */
+  parts(at: Date): LocalParts;
+  /**
+   * First instant of the local date `year-month-day`; out-of-range fields roll over like `Date.UTC`
+   * (day 0 is the last day of the previous month, month 13 is January of the next year).
+   */
+  startOfLocalDate(year: number, month: number, day: number): Date;
+}
+
+/** Builds the calendar of an IANA zone; throws RangeError for an unknown zone. */
+export function zonedCalendar(timeZone: string): ZonedCalendar {
+  const formatter = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    // h23, not hour12:false: the latter prints midnight as "24" on some ICU versions.
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+
+  const parts = (at: Date): LocalParts => {
+    let year = 0;
+    let month = 0;
+    let day = 0;
+    let hour = 0;
+    let minute = 0;
+    let second = 0;
+    for (const part of formatter.formatToParts(at)) {
+      const value = Number(part.value);
+      switch (part.type) {
+        case 'year':
+          year = value;
+          break;
+        case 'month':
+          month = value;
+          break;
+        case 'day':
+          day = value;
+          break;
+        case 'hour':
+          hour = value;
+          break;
+        case 'minute':
+          minute = value;
+          break;
+        case 'second':
+          second = value;
+          break;
+        default:
+          break;
+      }
+    }
+    return { year, month, day, hour, minute, second };
+  };
+
+  // The local wall clock of an instant, encoded as if it were UTC (second precision).
+  const wallMs = (at: Date): number => {
+    const p = parts(at);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  };
+  const offsetMs = (at: Date): number => wallMs(at) - Math.floor(at.getTime() / 1000) * 1000;
+
+  const startOfLocalDate = (year: number, month: number, day: number): Date => {
+    const target = Date.UTC(year, month - 1, day);
+    // The offset just before and just after the target covers any DST change near midnight. Of the
+    // candidates, the earliest one whose wall clock is not before local midnight is the day's first
+    // instant: in an overlap that is the first midnight; in a gap at midnight it is the transition.
+    const candidates = [
+      target - offsetMs(new Date(target - DAY_MS)),
+      target - offsetMs(new Date(target)),
+      target - offsetMs(new Date(target + DAY_MS)),
+    ];
+    let best: number | undefined;
+    for (const candidate of candidates) {
+      if (wallMs(new Date(candidate)) >= target && (best === undefined || candidate < best)) best = candidate;
+    }
+    return new Date(best ?? target);
+  };
+
+  return { timeZone, parts, startOfLocalDate };
+}
+
+/** The local calendar month containing `now`, computed with a calendar built by `zonedCalendar`. */
+export function periodIn(calendar: ZonedCalendar, now: Date): Period {
+  const p = calendar.parts(now);
+  return {
+    key: `${p.year}-${pad2(p.month)}`,
+    start: calendar.startOfLocalDate(p.year, p.month, 1),
+    end: calendar.startOfLocalDate(p.year, p.month + 1, 1),
+  };
+}
+
+/** The calendar month of `now` in `timeZone`: key `YYYY-MM`, start, and end (start of next month). */
+export function periodOf(now: Date, timeZone: string): Period {
+  return periodIn(zonedCalendar(timeZone), now);
+}
+
+/** The local date of `at` in a calendar, as `YYYY-MM-DD`. */
+export function dayKeyIn(calendar: ZonedCalendar, at: Date): string {
+  const p = calendar.parts(at);
+  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`;
+}
+
+/** The local date of `at` in `timeZone`, as `YYYY-MM-DD`. */
+export function dayKey(at: Date, timeZone: string): string {
+  return dayKeyIn(zonedCalendar(timeZone), at);
+}
+
+/** First instant of the local day `offsetDays` days after the one containing `at` (negative: before). */
+export function startOfDayIn(calendar: ZonedCalendar, at: Date, offsetDays = 0): Date {
+  const p = calendar.parts(at);
+  return calendar.startOfLocalDate(p.year, p.month, p.day + offsetDays);
+}
+
+/** First instant of the local day containing `at` in `timeZone`. */
+export function startOfDay(at: Date, timeZone: string): Date {
+  return startOfDayIn(zonedCalendar(timeZone), at);
+}
+
+/** Days of full history the trailing averages (runway, spike median) need before today. */
+export const TRAILING_DAYS = 7;
+
+/**
+ * The ledger window a check must fetch: from the earlier of the period start and the start of the local
+ * day 7 days before today (so runway and the spike median see full days), to `now`.
+ */
+export function ledgerWindow(now: Date, timeZone: string): { from: Date; to: Date } {
+  const calendar = zonedCalendar(timeZone);
+  const periodStart = periodIn(calendar, now).start;
+  const weekStart = startOfDayIn(calendar, now, -TRAILING_DAYS);
+  return { from: periodStart < weekStart ? periodStart : weekStart, to: now };
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}

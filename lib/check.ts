@@ -1,0 +1,225 @@
+import { planAlerts } from './alerts/lifecycle.js';
+import type { Alert, AlertRecord } from './alerts/types.js';
+import { appendBalanceSample, ledgerFromBalanceHistory } from './budget/balance-history.js';
+import { checkRecovered, evaluateAccount, evaluateFailure } from './budget/evaluate.js';
+import { ledgerWindow } from './budget/period.js';
+import type { Finding } from './budget/types.js';
+import type { AccountConfig, BudgetsConfig } from './config.js';
+import type { AlertPublisher } from './delivery/types.js';
+import { ProviderError } from './errors.js';
+import type { HttpClient } from './providers/http.js';
+import { redact } from './providers/http.js';
+import { fetchSnapshot } from './providers/index.js';
+import type { AccountSnapshot, Balance, ProviderName } from './providers/types.js';
+import { emptyAccountState, type AccountState, type AlertStateStore } from './state/types.js';
+
+/** Everything the check needs from the outside world. */
+export interface CheckDeps {
+  readonly http: HttpClient;
+  readonly store: AlertStateStore;
+  readonly publisher: AlertPublisher;
+  /** Obtains an account's API key (environment, SSM …); throws a ProviderError when it cannot. */
+  readonly resolveKey: (account: AccountConfig) => Promise<string>;
+  /** Accounts checked at once. @default 16 */
+  readonly concurrency?: number;
+  /** Evaluate and report, but change no state and send nothing. @default false */
+  readonly dryRun?: boolean;
+  /** How long a claimed-but-unconfirmed alert blocks other runs. @default 10 minutes */
+  readonly claimTtlMs?: number;
+  /** Told about alerts that could not be published (they are retried next run). */
+  readonly onPublishError?: (alert: Alert, error: unknown) => void;
+}
+
+/** The contract's per-account entry. */
+export interface AccountReport {
+  readonly id: string;
+  readonly provider: ProviderName;
+  readonly status: 'ok' | 'error';
+  readonly balance?: Balance;
+  readonly consumption?: { period: string; used: number; budget?: number; forecast?: number };
+  readonly runwayDays?: number;
+  readonly error?: { code: string; message: string };
+}
+
+/** The contract's alert form (DESIGN.md). */
+export interface ReportAlert {
+  readonly key: string;
+  readonly account: string;
+  readonly provider: ProviderName;
+  readonly kind: Alert['kind'];
+  readonly severity: Alert['severity'];
+  readonly status: Alert['status'];
+  readonly threshold?: number;
+  readonly value?: number;
+  readonly title: string;
+  readonly message: string;
+}
+
+/** The result of one check run: the public report of DESIGN.md. */
+export interface Report {
+  readonly checkedAt: string;
+  readonly accounts: readonly AccountReport[];
+  /** Only what this run sent (or, in a dry run, would send). */
+  readonly alerts: readonly ReportAlert[];
+}
+
+/** A report plus what the caller needs for exit codes and channels. */
+export interface CheckResult {
+  readonly report: Report;
+  /** The alerts sent, with render facts (the report holds their contract form). */
+  readonly sent: readonly Alert[];
+  /** Alerts whose publication failed; released, so the next run retries them. */
+  readonly unsent: readonly Alert[];
+}
+
+interface AccountOutcome {
+  readonly report: AccountReport;
+  readonly findings: readonly Finding[];
+  readonly state: AccountState;
+}
+
+/** Checks every account: fetch, evaluate, plan alerts, claim, publish. One account's failure never hides another. */
+export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now: Date): Promise<CheckResult> {
+  const accounts = config.accounts;
+  const view = await deps.store.load(accounts.map((a) => a.id));
+
+  const outcomes = await mapConcurrent(accounts, deps.concurrency ?? 16, (account) =>
+    checkOne(deps, account, view.accounts.get(account.id) ?? emptyAccountState(), now),
+  );
+
+  const nowIso = now.toISOString();
+  const planned: { alert: Alert; prior?: AlertRecord; next: AlertRecord }[] = [];
+  accounts.forEach((account, index) => {
+    const outcome = outcomes[index]!;
+    // A claim still pending after its deadline was left by a run that died mid-send: treat it as unsent.
+    const records = new Map<string, AlertRecord>();
+    const stale = new Map<string, AlertRecord>();
+    for (const [key, record] of view.alerts) {
+      if (record.account !== account.id) continue;
+      if (record.pendingUntil !== undefined && record.pendingUntil < nowIso) stale.set(key, record);
+      else records.set(key, record);
+    }
+    const plan = planAlerts({ findings: outcome.findings, records, now, renotifyHours: account.renotifyHours });
+    for (const change of plan.changes) {
+      planned.push({ ...change, prior: change.prior ?? stale.get(change.alert.key) });
+    }
+  });
+
+  let sent: Alert[] = [];
+  const unsent: Alert[] = [];
+  if (deps.dryRun) {
+    sent = planned.map((p) => p.alert);
+  } else {
+    const pendingUntil = new Date(now.getTime() + (deps.claimTtlMs ?? 10 * 60_000)).toISOString();
+    const delivered = await mapConcurrent(planned, deps.concurrency ?? 16, async ({ alert, prior, next }) => {
+      const claimed: AlertRecord = { ...next, version: (prior?.version ?? 0) + 1, pendingUntil };
+      if (!(await deps.store.claim(claimed, prior))) return 'taken' as const;
+      try {
+        await deps.publisher.publish(alert);
+      } catch (error) {
+        await deps.store.release(claimed, prior);
+        deps.onPublishError?.(alert, error);
+        return 'failed' as const;
+      }
+      await deps.store.confirm(claimed);
+      return 'sent' as const;
+    });
+    planned.forEach(({ alert }, index) => {
+      if (delivered[index] === 'sent') sent.push(alert);
+      else if (delivered[index] === 'failed') unsent.push(alert);
+    });
+    await deps.store.saveAccounts(new Map(accounts.map((account, index) => [account.id, outcomes[index]!.state])));
+  }
+
+  return {
+    report: { checkedAt: nowIso, accounts: outcomes.map((o) => o.report), alerts: sent.map(toReportAlert) },
+    sent,
+    unsent,
+  };
+}
+
+async function checkOne(deps: CheckDeps, account: AccountConfig, prior: AccountState, now: Date): Promise<AccountOutcome> {
+  let apiKey: string | undefined;
+  try {
+    apiKey = await deps.resolveKey(account);
+    const snapshot = await fetchSnapshot(
+      account.provider,
+      { accountId: account.id, baseUrl: account.baseUrl, apiKey, window: ledgerWindow(now, account.timezone), now },
+      deps.http,
+    );
+    return evaluateSnapshot(account, snapshot, prior, now);
+  } catch (error) {
+    const code = error instanceof ProviderError ? error.code : 'internal';
+    // Adapters redact already; this guards every other path a key could take into a message.
+    const message = redact(error instanceof Error ? error.message : String(error), apiKey ? [apiKey] : []);
+    const consecutiveFailures = prior.consecutiveFailures + 1;
+    return {
+      report: { id: account.id, provider: account.provider, status: 'error', error: { code, message } },
+      findings: [evaluateFailure({ account, error: { code, message }, consecutiveFailures, now })],
+      state: { ...prior, consecutiveFailures, lastCheckedAt: now.toISOString() },
+    };
+  }
+}
+
+function evaluateSnapshot(account: AccountConfig, snapshot: AccountSnapshot, prior: AccountState, now: Date): AccountOutcome {
+  let balanceHistory = prior.balanceHistory;
+  let ledger = snapshot.ledger;
+  if (ledger === undefined) {
+    // Balance-only vendors: consumption is what the balance lost between our own checks.
+    const samples = balanceHistory.map((s) => ({ at: new Date(s.at), available: s.available }));
+    const next = appendBalanceSample(samples, { at: now, available: snapshot.balance.available }, now);
+    balanceHistory = next.map((s) => ({ at: s.at.toISOString(), available: s.available }));
+    ledger = ledgerFromBalanceHistory(next);
+  }
+  const { findings, summary } = evaluateAccount({ account, snapshot, ledger, now });
+  return {
+    report: {
+      id: account.id,
+      provider: account.provider,
+      status: 'ok',
+      balance: snapshot.balance,
+      consumption: {
+        period: summary.period,
+        used: round(summary.used),
+        ...(summary.budget !== undefined && { budget: summary.budget }),
+        ...(summary.forecast !== undefined && { forecast: round(summary.forecast) }),
+      },
+      ...(summary.runwayDays !== undefined && { runwayDays: round(summary.runwayDays) }),
+    },
+    findings: [...findings, checkRecovered(account)],
+    state: { consecutiveFailures: 0, balanceHistory, lastCheckedAt: now.toISOString() },
+  };
+}
+
+function toReportAlert(alert: Alert): ReportAlert {
+  return {
+    key: alert.key,
+    account: alert.account,
+    provider: alert.provider,
+    kind: alert.kind,
+    severity: alert.severity,
+    status: alert.status,
+    ...(alert.threshold !== undefined && { threshold: alert.threshold }),
+    ...(alert.value !== undefined && { value: round(alert.value) }),
+    title: alert.title,
+    message: alert.message,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** Maps with at most `limit` calls in flight, keeping the input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}

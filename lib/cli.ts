@@ -1,0 +1,192 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { parseArgs } from 'node:util';
+import { checkAccounts, type CheckResult } from './check.js';
+import { budgetsJsonSchema, loadBudgets, type BudgetsConfig } from './config.js';
+import { createConsolePublisher } from './delivery/console-publisher.js';
+import { ConfigError, StateError, UsageError } from './errors.js';
+import { createKeyResolver } from './keys.js';
+import { createHttpClient } from './providers/http.js';
+import { runDemo } from './demo.js';
+import { createFileStore } from './state/file-store.js';
+
+/** What the CLI touches of the outside world; injected so tests run it in-process. */
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  /** HTTP for the vendors. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Wall clock when `--now` is not given. @default () => new Date() */
+  readonly clock?: () => Date;
+  /** SSM client factory for `{ssm}` keys. @default new SSMClient({}) */
+  readonly ssm?: () => SSMClient;
+}
+
+export const EXIT = { ok: 0, internal: 1, usage: 2, someFailed: 3 } as const;
+
+const USAGE = `Usage: budget-alerts <command> [options]
+
+Commands:
+  check     Check every account in the budgets file and send the alerts that are due
+            --config FILE     budgets file (YAML or JSON)               (required)
+            --now ISO         evaluate at this instant (replaying history)
+            --state FILE      alert state file        (default .budget-alerts/state.json)
+            --accounts a,b    only these account ids
+            --dry-run         evaluate and print; change no state, send nothing
+            --json            print exactly one JSON report on stdout
+  validate  Validate a budgets file:   --config FILE
+  schema    Print the JSON Schema of the budgets file (for editors)
+  demo      Replay a month of simulated vendor activity and show the alerts on every channel
+
+Exit codes: 0 every account checked · 3 some account could not be checked ·
+            2 bad config or arguments · 1 internal error
+`;
+
+/** Runs the `budget-alerts` command; returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, io);
+      case 'validate':
+        return await runValidate(rest, io);
+      case 'schema':
+        parse(rest, {});
+        io.stdout.write(`${JSON.stringify(budgetsJsonSchema(), null, 2)}\n`);
+        return EXIT.ok;
+      case 'demo': {
+        parse(rest, {});
+        return await runDemo({ stdout: io.stdout, fetch: io.fetch });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`budget-alerts: invalid budgets file\n${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`budget-alerts: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof StateError) {
+      io.stderr.write(`budget-alerts: ${error.message}\n`);
+      return EXIT.internal;
+    }
+    io.stderr.write(`budget-alerts: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.internal;
+  }
+}
+
+async function runValidate(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' } });
+  const file = required(values.config, '--config');
+  const config = await loadBudgets(file);
+  io.stdout.write(`${file}: ok (${config.accounts.length} account${config.accounts.length === 1 ? '' : 's'})\n`);
+  return EXIT.ok;
+}
+
+async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    config: { type: 'string' },
+    now: { type: 'string' },
+    state: { type: 'string' },
+    accounts: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const file = required(values.config, '--config');
+  const now = values.now === undefined ? (io.clock ?? (() => new Date()))() : parseInstant(values.now);
+  const config = selectAccounts(await loadBudgets(file), values.accounts);
+  const json = values.json === true;
+
+  const result = await checkAccounts(
+    {
+      http: createHttpClient({ fetch: io.fetch }),
+      store: createFileStore(values.state ?? '.budget-alerts/state.json', { now: () => now }),
+      publisher: createConsolePublisher((text) => (json ? undefined : io.stdout.write(text))),
+      resolveKey: createKeyResolver({ env: io.env, ssm: io.ssm ?? (() => new SSMClient({})) }),
+      dryRun: values['dry-run'] === true,
+      onPublishError: (alert, error) =>
+        io.stderr.write(`budget-alerts: could not send ${alert.key} (${(error as Error).message}); it will be retried next run\n`),
+    },
+    config,
+    now,
+  );
+
+  io.stdout.write(json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReport(result, values['dry-run'] === true));
+  const failed = result.report.accounts.some((a) => a.status === 'error') || result.unsent.length > 0;
+  return failed ? EXIT.someFailed : EXIT.ok;
+}
+
+function selectAccounts(config: BudgetsConfig, list: string | undefined): BudgetsConfig {
+  if (list === undefined) return config;
+  const ids = list.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const known = new Set(config.accounts.map((a) => a.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (ids.length === 0) throw new UsageError('--accounts needs at least one account id');
+  if (unknown.length > 0) throw new UsageError(`--accounts: no account with id ${unknown.map((id) => `"${id}"`).join(', ')} in the budgets file`);
+  return { accounts: config.accounts.filter((a) => ids.includes(a.id)) };
+}
+
+/** Human-readable summary of a check: one line per account, then what was sent. */
+export function formatReport({ report, sent }: Pick<CheckResult, 'report' | 'sent'>, dryRun: boolean): string {
+  const lines = [`Checked ${report.accounts.length} account(s) at ${report.checkedAt}${dryRun ? ' (dry run: nothing sent, no state changed)' : ''}`];
+  const width = Math.max(...report.accounts.map((a) => a.id.length), 2);
+  for (const account of report.accounts) {
+    const head = `  ${account.id.padEnd(width)}  ${account.provider.padEnd(11)}`;
+    if (account.status === 'error') {
+      lines.push(`${head}  ERROR ${account.error?.code}: ${account.error?.message}`);
+      continue;
+    }
+    const parts = [`available ${num(account.balance?.available)}${account.balance?.currency ? ` ${account.balance.currency}` : ''}`];
+    const c = account.consumption;
+    if (c) {
+      parts.push(
+        c.budget !== undefined
+          ? `used ${num(c.used)}/${num(c.budget)} in ${c.period} (${num((c.used / c.budget) * 100)}%)`
+          : `used ${num(c.used)} in ${c.period}`,
+      );
+      if (c.forecast !== undefined) parts.push(`forecast ${num(c.forecast)}`);
+    }
+    if (account.runwayDays !== undefined) parts.push(`runway ${num(account.runwayDays)} d`);
+    lines.push(`${head}  ${parts.join(' · ')}`);
+  }
+  lines.push(sent.length === 0 ? 'No new alerts.' : `${sent.length} alert(s) ${dryRun ? 'would be sent' : 'sent'}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function num(value: number | undefined): string {
+  return value === undefined ? '?' : String(Math.round(value * 100) / 100);
+}
+
+type Options = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? O : never) : never;
+
+function parse<O extends NonNullable<Options>>(args: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+function parseInstant(text: string): Date {
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--now: "${text}" is not an ISO instant such as 2026-11-22T09:00:00Z`);
+  }
+  return date;
+}

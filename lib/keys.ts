@@ -1,0 +1,53 @@
+import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { AccountConfig } from './config.js';
+import { KeyUnavailableError } from './errors.js';
+
+/** Where keys come from: the environment for `{env}`, SSM Parameter Store for `{ssm}`. */
+export interface KeySources {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Creates the SSM client on first use, so runs with only env keys need no AWS credentials. */
+  readonly ssm: () => SSMClient;
+}
+
+/** Returns a resolver that reads each account's key once per run (SSM names batched per call). */
+export function createKeyResolver(sources: KeySources): (account: AccountConfig) => Promise<string> {
+  const cache = new Map<string, Promise<string>>();
+  let client: SSMClient | undefined;
+
+  const fromSsm = async (name: string): Promise<string> => {
+    client ??= sources.ssm();
+    let result;
+    try {
+      result = await client.send(new GetParametersCommand({ Names: [name], WithDecryption: true }));
+    } catch (error) {
+      // SDK errors name the call and the reason, never a parameter's value.
+      throw new KeyUnavailableError(`cannot read SSM parameter ${name}: ${(error as Error).name}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const value = result.Parameters?.find((p) => p.Name === name)?.Value;
+    if (value === undefined || value === '') {
+      throw new KeyUnavailableError(`SSM parameter ${name} does not exist (or is empty); put the key there first`);
+    }
+    return value;
+  };
+
+  return (account) => {
+    const source = account.apiKey;
+    const id = 'env' in source ? `env:${source.env}` : `ssm:${source.ssm}`;
+    let pending = cache.get(id);
+    if (pending === undefined) {
+      pending =
+        'env' in source
+          ? Promise.resolve(sources.env[source.env]).then((value) => {
+              if (value === undefined || value.trim() === '') {
+                throw new KeyUnavailableError(`environment variable ${source.env} is not set (apiKey of account ${account.id})`);
+              }
+              return value.trim();
+            })
+          : fromSsm(source.ssm);
+      cache.set(id, pending);
+    }
+    return pending;
+  };
+}
