@@ -46,6 +46,12 @@ export interface FindingFacts {
   readonly consecutiveFailures?: number;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** Trailing 7-day average consumption per day (the runway's rate). */
+  readonly averageDailyUsed?: number;
+  /** The local day a daily event (usage spike) refers to, `YYYY-MM-DD`. */
+  readonly day?: string;
+  /** When an auto-reload happened (ISO). */
+  readonly reloadedAt?: string;
 }
 
 /** One evaluated condition of one account at one instant. Pure data; the lifecycle decides what to send. */

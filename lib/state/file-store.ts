@@ -93,7 +93,15 @@ export function createFileStore(path: string, options: FileStoreOptions): AlertS
     await rename(temp, path);
   }
 
-  async function withLock<T>(action: () => Promise<T>): Promise<T> {
+  // Writers in this process queue here; the lock file serialises them against other processes.
+  let queue: Promise<unknown> = Promise.resolve();
+  function withLock<T>(action: () => Promise<T>): Promise<T> {
+    const run = queue.then(() => withFileLock(action));
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function withFileLock<T>(action: () => Promise<T>): Promise<T> {
     await mkdir(dirname(path), { recursive: true });
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {

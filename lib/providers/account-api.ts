@@ -1,0 +1,262 @@
+import * as z from 'zod';
+import { ProviderAuthError, ProviderError, ProviderRequestError } from '../errors.js';
+import { buildUrl, urlPath, type HttpClient } from './http.js';
+import { identifier, numeric, optionalText, parseResponse, shapeError, timestamp } from './schema.js';
+import type { AccountSnapshot, LedgerEntry, SnapshotRequest } from './types.js';
+
+const CREDITS_PATH = '/auth/account/credits';
+const LEDGER_PATH = '/auth/account/ledger';
+const USAGE_PATH = '/auth/account/usage';
+/** The vendor's maximum page size. */
+const LEDGER_PAGE_SIZE = 100;
+/** 100 000 entries: far beyond a month of any real account, low enough to stop a runaway server. */
+const MAX_LEDGER_PAGES = 1_000;
+
+const optionalNumber = numeric.nullish().transform((value) => value ?? undefined);
+
+/** `GET /auth/account/credits` (CreditBalance). */
+export const accountCreditsSchema = z.object({
+  balance: numeric,
+  available: numeric,
+  reserved: optionalNumber,
+  currency: optionalText,
+  auto_reload_enabled: z.boolean().nullish(),
+  auto_reload_threshold: optionalNumber,
+  auto_reload_amount: optionalNumber,
+});
+
+/** One CreditLedgerEntry of `GET /auth/account/ledger`. */
+export const accountLedgerEntrySchema = z.object({
+  id: identifier,
+  type: z.enum(['credit', 'debit', 'adjustment']),
+  amount: numeric,
+  balance_after: optionalNumber,
+  description: optionalText,
+  reference: optionalText,
+  created_at: timestamp,
+});
+
+/** A ledger page's envelope, when it is not a bare array; the entries are checked separately. */
+export const accountLedgerEnvelopeSchema = z.object({
+  total: optionalNumber,
+  limit: optionalNumber,
+  offset: optionalNumber,
+  has_more: z.boolean().nullish(),
+});
+
+/** `GET /auth/account/usage` (UsageStats); only the request counts are used. */
+export const accountUsageSchema = z.object({
+  total_requests: numeric,
+  failed_requests: numeric,
+});
+
+export type AccountLedgerEntry = z.output<typeof accountLedgerEntrySchema>;
+
+const ENVELOPE_KEYS = ['data', 'entries', 'items'] as const;
+const AUTO_RELOAD = /auto[-_ ]?reload/i;
+
+/** Fetches an Account API account's balance, auto-reload settings, ledger and usage, concurrently. */
+export async function fetchAccountApiSnapshot(req: SnapshotRequest, http: HttpClient): Promise<AccountSnapshot> {
+  const baseUrl = req.baseUrl;
+  if (baseUrl === undefined || baseUrl.trim() === '') {
+    throw new ProviderRequestError(
+      'account-api: no baseUrl configured for this account (the Account API has no default base URL)',
+      { code: 'request', attempts: 0 },
+    );
+  }
+  const secrets = [req.apiKey];
+  const get = async <T extends z.ZodType>(schema: T, url: string, note = ''): Promise<z.output<T>> => {
+    const response = await http.getJson({
+      provider: 'account-api',
+      url,
+      headers: { Authorization: `Bearer ${req.apiKey}` },
+      secrets,
+    });
+    return parseResponse(schema, response.body, { provider: 'account-api', path: urlPath(url) + note, secrets });
+  };
+
+  const [credits, ledger, usage] = await Promise.all([
+    get(accountCreditsSchema, buildUrl(baseUrl, CREDITS_PATH)),
+    fetchLedger(baseUrl, req, http),
+    get(
+      accountUsageSchema,
+      buildUrl(baseUrl, USAGE_PATH, {
+        period: 'monthly',
+        from: utcMonthStart(req.now).toISOString(),
+        to: req.now.toISOString(),
+      }),
+    ).catch((error: unknown) => {
+      // Usage is optional: only a rejected key (which breaks everything else too) is worth failing for.
+      if (error instanceof ProviderAuthError || !(error instanceof ProviderError)) throw error;
+      return undefined;
+    }),
+  ]);
+
+  const tokenExpiresAt = jwtExpiry(req.apiKey);
+  return {
+    accountId: req.accountId,
+    provider: 'account-api',
+    fetchedAt: req.now,
+    balance: {
+      available: credits.available,
+      total: credits.balance,
+      ...(credits.reserved !== undefined ? { reserved: credits.reserved } : {}),
+      ...(credits.currency ? { currency: credits.currency } : {}),
+    },
+    ledger: mapAccountLedger(ledger),
+    ledgerFrom: req.window.from,
+    ...(typeof credits.auto_reload_enabled === 'boolean'
+      ? {
+          autoReload: {
+            enabled: credits.auto_reload_enabled,
+            ...(credits.auto_reload_threshold !== undefined ? { threshold: credits.auto_reload_threshold } : {}),
+            ...(credits.auto_reload_amount !== undefined ? { amount: credits.auto_reload_amount } : {}),
+          },
+        }
+      : {}),
+    ...(usage !== undefined
+      ? { usage: { totalRequests: usage.total_requests, failedRequests: usage.failed_requests } }
+      : {}),
+    ...(tokenExpiresAt !== undefined ? { tokenExpiresAt } : {}),
+  };
+}
+
+/** Every ledger entry in the window, across all pages, de-duplicated, in the window. */
+async function fetchLedger(baseUrl: string, req: SnapshotRequest, http: HttpClient): Promise<AccountLedgerEntry[]> {
+  const secrets = [req.apiKey];
+  const byId = new Map<string, AccountLedgerEntry>();
+  let offset = 0;
+  for (let page = 0; ; page += 1) {
+    const url = buildUrl(baseUrl, LEDGER_PATH, {
+      from: req.window.from.toISOString(),
+      to: req.window.to.toISOString(),
+      limit: LEDGER_PAGE_SIZE,
+      offset,
+    });
+    const origin = { provider: 'account-api' as const, path: `${urlPath(url)} (offset ${offset})`, secrets };
+    if (page >= MAX_LEDGER_PAGES) {
+      throw shapeError('', `more than ${MAX_LEDGER_PAGES} pages of ${LEDGER_PAGE_SIZE}; stopped paging`, origin);
+    }
+    const response = await http.getJson({
+      provider: 'account-api',
+      url,
+      headers: { Authorization: `Bearer ${req.apiKey}` },
+      secrets,
+    });
+    const { entries, envelope } = readLedgerPage(response.body, origin);
+
+    let fresh = 0;
+    for (const entry of entries) {
+      if (!byId.has(entry.id)) fresh += 1;
+      byId.set(entry.id, entry);
+    }
+    // Entries may shift between pages as new ones arrive, but a page of nothing new means the server
+    // ignores `offset`: looping would fetch the same page forever.
+    if (entries.length > 0 && fresh === 0) {
+      throw shapeError('', `page at offset ${offset} repeats entries already seen: the server ignores offset`, origin);
+    }
+
+    offset += entries.length;
+    const pageSize = envelope?.limit !== undefined && envelope.limit > 0 ? envelope.limit : LEDGER_PAGE_SIZE;
+    const more =
+      entries.length > 0 &&
+      (typeof envelope?.has_more === 'boolean'
+        ? envelope.has_more
+        : envelope?.total !== undefined
+          ? offset < envelope.total
+          : entries.length >= pageSize);
+    if (!more) break;
+  }
+  return [...byId.values()].filter((entry) => entry.created_at >= req.window.from && entry.created_at <= req.window.to);
+}
+
+/** Finds the entries in a bare array or under `data`, `entries` or `items`, and checks them. */
+function readLedgerPage(
+  body: unknown,
+  origin: { readonly provider: 'account-api'; readonly path: string; readonly secrets: readonly string[] },
+): { entries: AccountLedgerEntry[]; envelope?: z.output<typeof accountLedgerEnvelopeSchema> } {
+  if (Array.isArray(body)) return { entries: parseResponse(z.array(accountLedgerEntrySchema), body, origin) };
+  if (typeof body === 'object' && body !== null) {
+    const record = body as Record<string, unknown>;
+    const key = ENVELOPE_KEYS.find((name) => Array.isArray(record[name]));
+    if (key !== undefined) {
+      const schema = accountLedgerEnvelopeSchema.extend({ [key]: z.array(accountLedgerEntrySchema) });
+      const page = parseResponse(schema, body, origin) as z.output<typeof accountLedgerEnvelopeSchema> &
+        Record<string, AccountLedgerEntry[]>;
+      return { entries: page[key] ?? [], envelope: page };
+    }
+  }
+  throw shapeError('', 'expected an array of ledger entries, or an object holding one under data, entries or items', origin);
+}
+
+/** Maps vendor entries to vendor-neutral ones, oldest first. */
+export function mapAccountLedger(entries: readonly AccountLedgerEntry[]): LedgerEntry[] {
+  const sorted = [...entries].sort(
+    (a, b) => a.created_at.getTime() - b.created_at.getTime() || compareIds(a.id, b.id),
+  );
+  let previousBalance: number | undefined;
+  return sorted.map((entry) => {
+    const mapped = toLedgerEntry(entry, previousBalance);
+    previousBalance = entry.balance_after;
+    return mapped;
+  });
+}
+
+function toLedgerEntry(entry: AccountLedgerEntry, previousBalance: number | undefined): LedgerEntry {
+  const text = [entry.description, entry.reference].filter(Boolean).join(' ');
+  const common = {
+    id: entry.id,
+    at: entry.created_at,
+    ...(entry.balance_after !== undefined ? { balanceAfter: entry.balance_after } : {}),
+    ...(entry.description ? { description: entry.description } : {}),
+  };
+  const amount = Math.abs(entry.amount);
+  switch (entry.type) {
+    case 'debit':
+      return { ...common, type: 'debit', delta: -amount };
+    case 'credit':
+      return { ...common, type: AUTO_RELOAD.test(text) ? 'reload' : 'credit', delta: amount };
+    case 'adjustment': {
+      // The balance is the vendor's ground truth; an unsigned amount would lose the direction.
+      const delta =
+        entry.balance_after !== undefined && previousBalance !== undefined
+          ? roundCredits(entry.balance_after - previousBalance)
+          : entry.amount;
+      return { ...common, type: 'adjustment', delta };
+    }
+  }
+}
+
+/** Numeric ids in numeric order (ids are integers in the vendor's docs), otherwise as strings. */
+function compareIds(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
+}
+
+/** Avoids 0.30000000000000004 from subtracting fractional balances. */
+function roundCredits(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+function utcMonthStart(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
+}
+
+/** A JWT's `exp` as a Date; undefined for opaque keys. Decodes only: the signature is not checked. */
+export function jwtExpiry(token: string): Date | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const payload = parts[1];
+  if (payload === undefined || !/^[A-Za-z0-9_-]+={0,2}$/.test(payload)) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (typeof claims !== 'object' || claims === null) return undefined;
+    const exp = (claims as { exp?: unknown }).exp;
+    if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0) return undefined;
+    const expiresAt = new Date(exp * 1_000);
+    return Number.isNaN(expiresAt.getTime()) ? undefined : expiresAt;
+  } catch {
+    return undefined;
+  }
+}

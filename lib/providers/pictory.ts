@@ -1,0 +1,104 @@
+import * as z from 'zod';
+import { buildUrl, urlPath, type HttpClient } from './http.js';
+import { identifier, numeric, optionalText, parseResponse, timestamp } from './schema.js';
+import type { AccountSnapshot, LedgerEntry, SnapshotRequest } from './types.js';
+
+export const PICTORY_DEFAULT_BASE_URL = 'https://api.pictory.ai';
+
+const QUOTA_PATH = '/pictoryapis/v1/quota';
+const USAGE_PATH = '/pictoryapis/v1/aicredits/usage';
+
+const pictoryAllowance = z.object({ used: numeric, limit: numeric });
+
+/** `GET /pictoryapis/v1/quota`: allowances of the current billing term; only AI credits matter here. */
+export const pictoryQuotaSchema = z.object({ aiCredits: pictoryAllowance });
+
+/** One entry of `GET /pictoryapis/v1/aicredits/usage`; amounts are positive, `type` gives the direction. */
+export const pictoryTransactionSchema = z.object({
+  transactionId: identifier,
+  type: z.enum(['credit', 'debit']),
+  amount: numeric,
+  source: optionalText,
+  description: optionalText,
+  plan: optionalText,
+  transactionDate: timestamp,
+});
+
+/** `GET /pictoryapis/v1/aicredits/usage?year=&month=`: a bare array, newest first. */
+export const pictoryUsageSchema = z.array(pictoryTransactionSchema);
+
+export type PictoryTransaction = z.output<typeof pictoryTransactionSchema>;
+
+/** Fetches a Pictory account's AI-credit balance and its ledger over `req.window`. */
+export async function fetchPictorySnapshot(req: SnapshotRequest, http: HttpClient): Promise<AccountSnapshot> {
+  const baseUrl = req.baseUrl ?? PICTORY_DEFAULT_BASE_URL;
+  const get = async <T extends z.ZodType>(schema: T, url: string): Promise<z.output<T>> => {
+    const response = await http.getJson({
+      provider: 'pictory',
+      url,
+      // The raw key, no `Bearer`: that is what Pictory expects.
+      headers: { Authorization: req.apiKey },
+      secrets: [req.apiKey],
+    });
+    return parseResponse(schema, response.body, { provider: 'pictory', path: urlPath(url), secrets: [req.apiKey] });
+  };
+
+  const [quota, ...months] = await Promise.all([
+    get(pictoryQuotaSchema, buildUrl(baseUrl, QUOTA_PATH)),
+    ...monthsTouched(req.window.from, req.window.to).map(({ year, month }) =>
+      get(pictoryUsageSchema, buildUrl(baseUrl, USAGE_PATH, { year, month })),
+    ),
+  ]);
+
+  const { used, limit } = quota.aiCredits;
+  return {
+    accountId: req.accountId,
+    provider: 'pictory',
+    fetchedAt: req.now,
+    balance: { available: limit - used, total: limit },
+    ledger: mergePictoryLedger(months, req.window),
+    ledgerFrom: req.window.from,
+  };
+}
+
+/** Merges monthly usage pages into one ledger: de-duplicated by id, inside the window, oldest first. */
+export function mergePictoryLedger(
+  months: readonly (readonly PictoryTransaction[])[],
+  window: { readonly from: Date; readonly to: Date },
+): LedgerEntry[] {
+  const byId = new Map<string, LedgerEntry>();
+  for (const transaction of months.flat()) {
+    const at = transaction.transactionDate;
+    if (at < window.from || at > window.to) continue;
+    byId.set(transaction.transactionId, toLedgerEntry(transaction));
+  }
+  return [...byId.values()].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
+}
+
+function toLedgerEntry(transaction: PictoryTransaction): LedgerEntry {
+  const amount = Math.abs(transaction.amount);
+  const description = transaction.description ?? transaction.source;
+  const common = { id: transaction.transactionId, at: transaction.transactionDate, ...(description ? { description } : {}) };
+  if (transaction.type === 'debit') return { ...common, type: 'debit', delta: -amount };
+  const type = transaction.source?.trim().toLowerCase() === 'monthly reset' ? 'reset' : 'credit';
+  return { ...common, type, delta: amount };
+}
+
+/** Every UTC calendar month that [from, to] touches, in order. */
+export function monthsTouched(from: Date, to: Date): Array<{ year: number; month: number }> {
+  const months: Array<{ year: number; month: number }> = [];
+  let year = from.getUTCFullYear();
+  let month = from.getUTCMonth() + 1;
+  const lastYear = to.getUTCFullYear();
+  const lastMonth = to.getUTCMonth() + 1;
+  // Pictory keeps 12 months; a window wider than that is a caller bug, so stop rather than flood.
+  while ((year < lastYear || (year === lastYear && month <= lastMonth)) && months.length < 13) {
+    months.push({ year, month });
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { buildUrl, urlPath, type HttpClient } from './http.js';
+import { numeric, parseResponse } from './schema.js';
+import type { AccountSnapshot, SnapshotRequest } from './types.js';
+
+export const PIXELCUT_DEFAULT_BASE_URL = 'https://api.developer.pixelcut.ai';
+
+const CREDITS_PATH = '/v1/credits';
+
+/** `GET /v1/credits`: `credits_remaining` is typed string in the spec and shown as a number; both are read. */
+export const pixelcutCreditsSchema = z.object({ credits_remaining: numeric });
+
+/** Pixelcut's error body (401 `invalid_auth_token`, 403 `insufficient_api_credits`, 429 `rate_limit_exceeded`). */
+export const pixelcutErrorSchema = z.object({
+  error: z.string().optional(),
+  error_code: z.string().optional(),
+});
+
+/** Fetches a Pixelcut account's remaining credits; Pixelcut has no ledger. */
+export async function fetchPixelcutSnapshot(req: SnapshotRequest, http: HttpClient): Promise<AccountSnapshot> {
+  const url = buildUrl(req.baseUrl ?? PIXELCUT_DEFAULT_BASE_URL, CREDITS_PATH);
+  const secrets = [req.apiKey];
+  const response = await http.getJson({
+    provider: 'pixelcut',
+    url,
+    headers: { 'X-API-KEY': req.apiKey },
+    secrets,
+    // The vendor's limit is per account, so requests for one key share a budget.
+    rateKey: keyFingerprint(req.apiKey),
+    acceptStatus: (status, body) => status === 403 && isOutOfCredits(body),
+  });
+  // An account that is out of credits is a balance of 0 (an alert), not a failed check.
+  const available =
+    response.status === 403
+      ? 0
+      : parseResponse(pixelcutCreditsSchema, response.body, { provider: 'pixelcut', path: urlPath(url), secrets })
+          .credits_remaining;
+  return {
+    accountId: req.accountId,
+    provider: 'pixelcut',
+    fetchedAt: req.now,
+    balance: { available },
+  };
+}
+
+function isOutOfCredits(body: unknown): boolean {
+  const parsed = pixelcutErrorSchema.safeParse(body);
+  return parsed.success && parsed.data.error_code === 'insufficient_api_credits';
+}
+
+/** A stable, non-reversible tag for a key, safe to hold in memory maps and to log. */
+export function keyFingerprint(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+}
