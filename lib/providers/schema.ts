@@ -19,12 +19,22 @@ export const numeric = z
     return parsed;
   });
 
-/** An ISO 8601 timestamp, as a Date. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** Vendors' timestamps are UTC; without an offset, `Date` would read them in the host's zone. */
+function parseTimestamp(value: string): number {
+  const text = value.trim();
+  if (!ISO_DATE_TIME.test(text)) return Number.NaN;
+  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.includes('T');
+  return Date.parse(hasOffset ? text : text.includes('T') ? `${text}Z` : `${text}T00:00:00Z`);
+}
+
+/** An ISO 8601 timestamp (UTC unless it carries an offset), as a Date. */
 export const timestamp = z
-  .custom<string>((value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)), {
+  .custom<string>((value) => typeof value === 'string' && !Number.isNaN(parseTimestamp(value)), {
     error: 'expected an ISO 8601 date-time',
   })
-  .transform((value) => new Date(value));
+  .transform((value) => new Date(parseTimestamp(value)));
 
 /** An id that vendors send as a string or an integer; kept as a string. */
 export const identifier = z

@@ -1,0 +1,51 @@
+import type { SandboxVendor } from './types.js';
+
+/** A request as a vendor simulation sees it. */
+export interface VendorRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Lower-cased names; repeated headers joined with ', '. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Sandbox now, in ms. */
+  readonly now: number;
+}
+
+/** An answer, ready to write. */
+export interface SandboxResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Who is calling: the credential as sent, and the account it belongs to (if any). */
+export interface Caller {
+  readonly key?: string;
+  readonly accountId?: string;
+}
+
+/** One simulated vendor API. */
+export interface VendorSim {
+  readonly vendor: SandboxVendor;
+  /** Header names that carry the credential (redacted in the request log). */
+  readonly credentialHeaders: readonly string[];
+  identify(headers: Readonly<Record<string, string>>): Caller;
+  handle(request: VendorRequest, caller: Caller): SandboxResponse;
+  /** The vendor's own error answer for a status (used by injected faults). */
+  errorResponse(status: number): SandboxResponse;
+}
+
+/** A JSON answer. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+/** A non-JSON answer. */
+export function textResponse(status: number, body: string, contentType: string, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers: { 'content-type': contentType, ...headers }, body };
+}
+
+/** Renders credits as a vendor does: a number, or a numeric string when the account sends strings. */
+export function credits(value: number, asString: boolean): number | string {
+  return asString ? String(value) : value;
+}
