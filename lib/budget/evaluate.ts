@@ -3,7 +3,7 @@ import { consumptionBetween, consumptionThrough, roundCredits } from './consumpt
 import { forecastConsumption } from './forecast.js';
 import { DAY_MS, TRAILING_DAYS, dayKeyIn, periodIn, startOfDayIn, zonedCalendar } from './period.js';
 import type { RulesConfig } from './rules-config.js';
-import { runwayDays as computeRunway, trailingDailyAverage } from './runway.js';
+import { trailingDailyAverage } from './runway.js';
 import type { Finding, FindingFacts, FindingState, Severity } from './types.js';
 
 /** The account's consumption picture, for the report. */
@@ -52,7 +52,8 @@ export function evaluateAccount(input: {
   const used = consumptionThrough(ledger, period.start, now);
   const forecast = forecastConsumption({ ledger, now, period, historyFrom });
   const averageDailyUsed = trailingDailyAverage(ledger, now, historyFrom);
-  const runway = computeRunway(available, ledger, now, historyFrom);
+  // Same rule as runwayDays(), without a second pass over the ledger.
+  const runway = averageDailyUsed > 0 ? Math.max(0, available) / averageDailyUsed : undefined;
   const monthly = account.budget && account.budget.monthly > 0 ? account.budget.monthly : undefined;
 
   const facts: FindingFacts = {

@@ -94,14 +94,13 @@ export function zonedCalendar(timeZone: string): ZonedCalendar {
 
   const startOfLocalDate = (year: number, month: number, day: number): Date => {
     const target = Date.UTC(year, month - 1, day);
-    // The offset just before and just after the target covers any DST change near midnight. Of the
-    // candidates, the earliest one whose wall clock is not before local midnight is the day's first
-    // instant: in an overlap that is the first midnight; in a gap at midnight it is the transition.
-    const candidates = [
-      target - offsetMs(new Date(target - DAY_MS)),
-      target - offsetMs(new Date(target)),
-      target - offsetMs(new Date(target + DAY_MS)),
-    ];
+    const before = offsetMs(new Date(target - DAY_MS));
+    const after = offsetMs(new Date(target + DAY_MS));
+    // No offset change within a day either side (nearly always): local midnight is unambiguous.
+    if (before === after) return new Date(target - before);
+    // Of the candidates, the earliest one whose wall clock is not before local midnight is the day's
+    // first instant: in an overlap that is the first midnight; in a gap at midnight it is the transition.
+    const candidates = [target - before, target - offsetMs(new Date(target)), target - after];
     let best: number | undefined;
     for (const candidate of candidates) {
       if (wallMs(new Date(candidate)) >= target && (best === undefined || candidate < best)) best = candidate;

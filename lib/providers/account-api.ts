@@ -1,7 +1,17 @@
 import * as z from 'zod';
 import { ProviderAuthError, ProviderError, ProviderRequestError } from '../errors.js';
-import { buildUrl, urlPath, type HttpClient } from './http.js';
-import { identifier, numeric, optionalText, parseResponse, shapeError, timestamp } from './schema.js';
+import { buildUrl, urlPath, type HttpClient, type JsonRequest } from './http.js';
+import {
+  getParsed,
+  identifier,
+  numeric,
+  optionalText,
+  parseResponse,
+  roundCredits,
+  shapeError,
+  timestamp,
+  type ResponseOrigin,
+} from './schema.js';
 import type { AccountSnapshot, LedgerEntry, SnapshotRequest } from './types.js';
 
 const CREDITS_PATH = '/auth/account/credits';
@@ -64,16 +74,8 @@ export async function fetchAccountApiSnapshot(req: SnapshotRequest, http: HttpCl
       { code: 'request', attempts: 0 },
     );
   }
-  const secrets = [req.apiKey];
-  const get = async <T extends z.ZodType>(schema: T, url: string, note = ''): Promise<z.output<T>> => {
-    const response = await http.getJson({
-      provider: 'account-api',
-      url,
-      headers: { Authorization: `Bearer ${req.apiKey}` },
-      secrets,
-    });
-    return parseResponse(schema, response.body, { provider: 'account-api', path: urlPath(url) + note, secrets });
-  };
+  const get = <T extends z.ZodType>(schema: T, url: string): Promise<z.output<T>> =>
+    getParsed(http, accountApiRequest(url, req.apiKey), schema);
 
   const [credits, ledger, usage] = await Promise.all([
     get(accountCreditsSchema, buildUrl(baseUrl, CREDITS_PATH)),
@@ -121,6 +123,10 @@ export async function fetchAccountApiSnapshot(req: SnapshotRequest, http: HttpCl
   };
 }
 
+function accountApiRequest(url: string, apiKey: string): JsonRequest {
+  return { provider: 'account-api', url, headers: { Authorization: `Bearer ${apiKey}` }, secrets: [apiKey] };
+}
+
 /** Every ledger entry in the window, across all pages, de-duplicated, in the window. */
 async function fetchLedger(baseUrl: string, req: SnapshotRequest, http: HttpClient): Promise<AccountLedgerEntry[]> {
   const secrets = [req.apiKey];
@@ -133,16 +139,11 @@ async function fetchLedger(baseUrl: string, req: SnapshotRequest, http: HttpClie
       limit: LEDGER_PAGE_SIZE,
       offset,
     });
-    const origin = { provider: 'account-api' as const, path: `${urlPath(url)} (offset ${offset})`, secrets };
+    const origin: ResponseOrigin = { provider: 'account-api', path: `${urlPath(url)} (offset ${offset})`, secrets };
     if (page >= MAX_LEDGER_PAGES) {
       throw shapeError('', `more than ${MAX_LEDGER_PAGES} pages of ${LEDGER_PAGE_SIZE}; stopped paging`, origin);
     }
-    const response = await http.getJson({
-      provider: 'account-api',
-      url,
-      headers: { Authorization: `Bearer ${req.apiKey}` },
-      secrets,
-    });
+    const response = await http.getJson(accountApiRequest(url, req.apiKey));
     const { entries, envelope } = readLedgerPage(response.body, origin);
 
     let fresh = 0;
@@ -173,7 +174,7 @@ async function fetchLedger(baseUrl: string, req: SnapshotRequest, http: HttpClie
 /** Finds the entries in a bare array or under `data`, `entries` or `items`, and checks them. */
 function readLedgerPage(
   body: unknown,
-  origin: { readonly provider: 'account-api'; readonly path: string; readonly secrets: readonly string[] },
+  origin: ResponseOrigin,
 ): { entries: AccountLedgerEntry[]; envelope?: z.output<typeof accountLedgerEnvelopeSchema> } {
   if (Array.isArray(body)) return { entries: parseResponse(z.array(accountLedgerEntrySchema), body, origin) };
   if (typeof body === 'object' && body !== null) {
@@ -232,11 +233,6 @@ function compareIds(a: string, b: string): number {
   const x = Number(a);
   const y = Number(b);
   return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
-}
-
-/** Avoids 0.30000000000000004 from subtracting fractional balances. */
-function roundCredits(value: number): number {
-  return Math.round(value * 1e9) / 1e9;
 }
 
 function utcMonthStart(date: Date): Date {

@@ -56,11 +56,11 @@ export interface HttpClient {
 export const DEFAULT_USER_AGENT = 'budget-alerts/0.1 (+https://github.com/budget-alerts/budget-alerts)';
 
 /** Pixelcut allows about 5 requests per second per account; the others publish no limit. */
-export const DEFAULT_VENDOR_LIMITS: Readonly<Record<ProviderName, VendorLimits>> = {
-  pictory: { concurrency: 8 },
-  'account-api': { concurrency: 8 },
-  pixelcut: { concurrency: 8, perSecond: 5 },
-};
+export const DEFAULT_VENDOR_LIMITS: Readonly<Record<ProviderName, VendorLimits>> = Object.freeze({
+  pictory: Object.freeze({ concurrency: 8 }),
+  'account-api': Object.freeze({ concurrency: 8 }),
+  pixelcut: Object.freeze({ concurrency: 8, perSecond: 5 }),
+});
 
 const REDACTED = '[redacted]';
 const MAX_BODY_EXCERPT = 200;
@@ -175,7 +175,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         method: 'GET',
         headers: { 'User-Agent': userAgent, Accept: 'application/json', ...request.headers },
         signal: controller.signal,
-        redirect: 'follow',
+        // Following a redirect could carry a key header (X-API-KEY survives cross-origin hops) elsewhere.
+        redirect: 'manual',
       });
       const text = await response.text();
       return { kind: 'response', status: response.status, headers: response.headers, text };
@@ -219,6 +220,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
               // Not the key's fault: the vendor's edge refused this client (Cloudflare 1010).
               throw new ProviderRequestError(
                 fail(`HTTP ${status} blocked by the vendor's edge (User-Agent or client rejected): ${vendorSays}`),
+                { code: 'request', status, attempts: n },
+              );
+            }
+            if (status >= 300 && status < 400) {
+              throw new ProviderRequestError(
+                fail(`HTTP ${status} redirect to ${redirectTarget(result.headers, request.url)} not followed; check the base URL`),
                 { code: 'request', status, attempts: n },
               );
             }
@@ -279,6 +286,18 @@ function finalError(
   });
 }
 
+/** Origin and path of a redirect, without its query. */
+function redirectTarget(headers: Headers, from: string): string {
+  const location = headers.get('location');
+  if (location === null) return '(no location)';
+  try {
+    const url = new URL(location, from);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return '(invalid location)';
+  }
+}
+
 function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
@@ -311,9 +330,11 @@ function describeErrorBody(body: unknown, text: string, secrets: readonly string
   return excerpt(text, secrets);
 }
 
-/** Redacts first, so a secret is never cut in two and left half visible. */
+/** Redacts first, so a secret is never cut in two and left half visible; an HTML page loses its tags. */
 function excerpt(text: string, secrets: readonly string[]): string {
-  const clean = redact(text, secrets).replace(/\s+/g, ' ').trim();
+  const redacted = redact(text, secrets);
+  const readable = /^\s*</.test(redacted) ? redacted.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : redacted;
+  const clean = readable.replace(/\s+/g, ' ').trim();
   if (clean === '') return '(empty body)';
   return clean.length > MAX_BODY_EXCERPT ? `${clean.slice(0, MAX_BODY_EXCERPT)}…` : clean;
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { buildUrl, urlPath, type HttpClient } from './http.js';
-import { identifier, numeric, optionalText, parseResponse, timestamp } from './schema.js';
+import { buildUrl, type HttpClient } from './http.js';
+import { getParsed, identifier, numeric, optionalText, roundCredits, timestamp } from './schema.js';
 import type { AccountSnapshot, LedgerEntry, SnapshotRequest } from './types.js';
 
 export const PICTORY_DEFAULT_BASE_URL = 'https://api.pictory.ai';
@@ -32,16 +32,9 @@ export type PictoryTransaction = z.output<typeof pictoryTransactionSchema>;
 /** Fetches a Pictory account's AI-credit balance and its ledger over `req.window`. */
 export async function fetchPictorySnapshot(req: SnapshotRequest, http: HttpClient): Promise<AccountSnapshot> {
   const baseUrl = req.baseUrl ?? PICTORY_DEFAULT_BASE_URL;
-  const get = async <T extends z.ZodType>(schema: T, url: string): Promise<z.output<T>> => {
-    const response = await http.getJson({
-      provider: 'pictory',
-      url,
-      // The raw key, no `Bearer`: that is what Pictory expects.
-      headers: { Authorization: req.apiKey },
-      secrets: [req.apiKey],
-    });
-    return parseResponse(schema, response.body, { provider: 'pictory', path: urlPath(url), secrets: [req.apiKey] });
-  };
+  const get = <T extends z.ZodType>(schema: T, url: string): Promise<z.output<T>> =>
+    // The raw key, no `Bearer`: that is what Pictory expects.
+    getParsed(http, { provider: 'pictory', url, headers: { Authorization: req.apiKey }, secrets: [req.apiKey] }, schema);
 
   const [quota, ...months] = await Promise.all([
     get(pictoryQuotaSchema, buildUrl(baseUrl, QUOTA_PATH)),
@@ -55,7 +48,7 @@ export async function fetchPictorySnapshot(req: SnapshotRequest, http: HttpClien
     accountId: req.accountId,
     provider: 'pictory',
     fetchedAt: req.now,
-    balance: { available: limit - used, total: limit },
+    balance: { available: roundCredits(limit - used), total: limit },
     ledger: mergePictoryLedger(months, req.window),
     ledgerFrom: req.window.from,
   };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ProviderResponseError } from '../errors.js';
-import { redact } from './http.js';
+import { redact, urlPath, type HttpClient, type JsonRequest } from './http.js';
 import type { ProviderName } from './types.js';
 
 const NUMERIC_STRING = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
@@ -50,12 +50,32 @@ export const optionalText = z
   .nullish()
   .transform((value) => value ?? undefined);
 
+/** Rounds away float noise (100 − 99.4 = 0.5999999999999943) from credits computed by subtraction. */
+export function roundCredits(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
 /** Where a response came from, for error messages. */
 export interface ResponseOrigin {
   readonly provider: ProviderName;
   /** URL path without the query; a note such as ` (offset 200)` may follow. */
   readonly path: string;
   readonly secrets: readonly string[];
+}
+
+/** GETs a JSON document and validates it; errors name the URL path (plus `note`) and the field. */
+export async function getParsed<T extends z.ZodType>(
+  http: HttpClient,
+  request: JsonRequest,
+  schema: T,
+  note = '',
+): Promise<z.output<T>> {
+  const response = await http.getJson(request);
+  return parseResponse(schema, response.body, {
+    provider: request.provider,
+    path: urlPath(request.url) + note,
+    secrets: request.secrets,
+  });
 }
 
 /** Validates a response body, or throws a ProviderResponseError naming the first bad field. */

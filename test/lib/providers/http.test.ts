@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderRequestError } from '../../../lib/errors.js';
 import { backoffDelayMs, buildUrl, parseRetryAfter, redact, urlPath } from '../../../lib/providers/http.js';
+import { startSandbox, type Sandbox } from '../../../lib/sandbox/index.js';
+import { instantClient, rejectionOf } from './helpers.js';
 
 describe('backoffDelayMs', () => {
   it('grows exponentially from the base and never exceeds the cap', () => {
@@ -92,5 +96,152 @@ describe('buildUrl and urlPath', () => {
     // Assess
     expect(url).toBe('http://127.0.0.1:9/base/v1/credits?year=2026&month=5');
     expect(urlPath(url)).toBe('/base/v1/credits');
+  });
+});
+
+describe('getJson against the sandbox', () => {
+  let sandbox: Sandbox;
+  const QUOTA = '/pictoryapis/v1/quota';
+
+  beforeEach(async () => {
+    sandbox = await startSandbox({
+      now: new Date('2026-05-10T12:00:00Z'),
+      accounts: [{ id: 'video', vendor: 'pictory', start: new Date('2026-05-01T00:00:00Z'), openingBalance: 100, burnPerHour: 0 }],
+    });
+  });
+
+  afterEach(async () => {
+    await sandbox.close();
+  });
+
+  const quota = (secrets: string[] = []) => ({
+    provider: 'pictory' as const,
+    url: `${sandbox.urls.pictory}${QUOTA}`,
+    headers: { Authorization: sandbox.keyOf('video') },
+    secrets,
+  });
+
+  it('keeps at most the configured number of requests to one vendor in flight', async () => {
+    // Prepare
+    sandbox.inject({ vendor: 'pictory', fault: { kind: 'latency', ms: 30 }, times: Infinity });
+    let inFlight = 0;
+    let most = 0;
+    const counting: typeof fetch = async (input, init) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      try {
+        const response = await fetch(input, init);
+        await response.clone().text();
+        return response;
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const { http } = instantClient({ fetch: counting, limits: { pictory: { concurrency: 2 } } });
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 6 }, () => http.getJson(quota())));
+
+    // Assess
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(most).toBe(2);
+  });
+
+  it('honours an HTTP-date Retry-After against the wall clock, and caps a long one', async () => {
+    // Prepare
+    const wall = Date.parse('2026-05-10T12:00:00Z');
+    sandbox.inject({ vendor: 'pictory', fault: { kind: 'status', status: 503, retryAfter: 'Sun, 10 May 2026 12:00:07 GMT' } });
+    sandbox.inject({ vendor: 'pictory', fault: { kind: 'status', status: 429, retryAfter: '3600' } });
+    const { http, delays } = instantClient({ wallClock: () => wall, maxRetryAfterMs: 30_000 });
+
+    // Act
+    const response = await http.getJson(quota());
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(delays).toEqual([7_000, 30_000]);
+  });
+
+  it('does not retry a 404 and names the vendor message', async () => {
+    // Prepare
+    const { http, delays } = instantClient();
+
+    // Act
+    const error = await rejectionOf(http.getJson({ ...quota(), url: `${sandbox.urls.pictory}/pictoryapis/v1/nope?token=abc` }));
+
+    // Assess
+    expect((error as ProviderRequestError).details).toEqual({ code: 'request', status: 404, attempts: 1 });
+    expect(error.message).toBe('pictory GET /pictoryapis/v1/nope: HTTP 404 request refused: Not Found');
+    expect(delays).toEqual([]);
+  });
+
+  it('does not follow a redirect, which could carry the key header to another host', async () => {
+    // Prepare
+    sandbox.inject({ vendor: 'pictory', fault: { kind: 'status', status: 302, body: { moved: true } } });
+    const { http } = instantClient();
+
+    // Act
+    const error = await rejectionOf(http.getJson(quota()));
+
+    // Assess
+    expect((error as ProviderRequestError).details).toEqual({ code: 'request', status: 302, attempts: 1 });
+    expect(error.message).toContain('redirect');
+    expect(sandbox.requests()).toHaveLength(1);
+  });
+
+  it('hands a status the adapter accepts back with its body instead of failing', async () => {
+    // Prepare
+    sandbox.inject({ vendor: 'pictory', fault: { kind: 'status', status: 409, body: { state: 'busy' } } });
+    const { http } = instantClient();
+    const seen: Array<[number, unknown]> = [];
+
+    // Act
+    const response = await http.getJson({
+      ...quota(),
+      acceptStatus: (status, body) => {
+        seen.push([status, body]);
+        return status === 409;
+      },
+    });
+
+    // Assess
+    expect(response.status).toBe(409);
+    expect(response.body).toEqual({ state: 'busy' });
+    expect(seen).toEqual([[409, { state: 'busy' }]]);
+  });
+
+  it('retries a refused connection and reports a network error', async () => {
+    // Prepare: a port that nothing listens on.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      });
+    });
+    const { http, delays } = instantClient();
+
+    // Act
+    const error = await rejectionOf(http.getJson({ ...quota(), url: `http://127.0.0.1:${port}${QUOTA}` }));
+
+    // Assess
+    expect((error as ProviderRequestError).details).toEqual({ code: 'network', attempts: 4 });
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(delays).toEqual([125, 250, 500]);
+  });
+
+  it('cuts a long error body to about 200 characters after redacting it', async () => {
+    // Prepare
+    const secret = 'pictai_TOPSECRET';
+    sandbox.inject({ vendor: 'pictory', fault: { kind: 'status', status: 418, body: `${'x'.repeat(195)}${secret}${'y'.repeat(500)}` } });
+    const { http } = instantClient();
+
+    // Act
+    const error = await rejectionOf(http.getJson(quota([secret])));
+
+    // Assess
+    expect(error.message).not.toContain('TOPSECRET');
+    expect(error.message).not.toContain('yyyyyy');
+    expect(error.message.length).toBeLessThan(300);
   });
 });

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateAccount } from '../../../lib/budget/evaluate.js';
+import { forecastConsumption } from '../../../lib/budget/forecast.js';
+import { periodOf } from '../../../lib/budget/period.js';
+import type { LedgerEntry } from '../../../lib/providers/types.js';
+import { at, DAY, debit, HOUR, rules, snapshot, steadyLedger } from './fixtures.js';
+
+describe('forecastConsumption', () => {
+  it('is absent before 3 days of the month when the ledger has no earlier history', () => {
+    // Prepare: consumption starts with the month.
+    const period = periodOf(at('2026-11-10T00:00:00Z'), 'UTC');
+    const ledger = steadyLedger(period.start, at('2026-11-04T00:00:00Z'), HOUR, 1);
+
+    // Act
+    const early = forecastConsumption({ ledger, now: new Date(period.start.getTime() + 3 * DAY - 1), period });
+    const onTime = forecastConsumption({ ledger, now: new Date(period.start.getTime() + 3 * DAY), period });
+
+    // Assess
+    expect(early).toBeUndefined();
+    expect(onTime?.basis).toBe('month-to-date');
+  });
+
+  it('projects month-to-date consumption over the whole period: used × length ÷ elapsed', () => {
+    // Prepare: 60 credits in the first 6 days of a 30-day month.
+    const period = periodOf(at('2026-11-10T00:00:00Z'), 'UTC');
+    const ledger = [debit('2026-11-01T12:00:00Z', 25), debit('2026-11-05T12:00:00Z', 35)];
+    const now = at('2026-11-07T00:00:00Z');
+
+    // Act
+    const forecast = forecastConsumption({ ledger, now, period });
+
+    // Assess
+    expect(forecast).toMatchObject({ used: 60, ratePerDay: 10, basis: 'month-to-date' });
+    expect(forecast?.value).toBeCloseTo(300, 9);
+  });
+
+  it('uses the trailing 7-day average early in the month when last month is in the ledger', () => {
+    // Prepare: 24 credits a day since mid-October, now 12 h into November.
+    const now = at('2026-11-01T12:00:00Z');
+    const period = periodOf(now, 'UTC');
+    const ledger = steadyLedger(at('2026-10-15T00:30:00Z'), now, HOUR, 1);
+
+    // Act
+    const forecast = forecastConsumption({ ledger, now, period });
+
+    // Assess
+    expect(forecast?.basis).toBe('trailing-7-days');
+    expect(forecast?.used).toBe(12);
+    expect(forecast?.ratePerDay).toBe(24);
+    expect(forecast?.value).toBeCloseTo(12 + 24 * 29.5, 9);
+  });
+
+  it('needs 3 days of history, not just any earlier entry', () => {
+    // Prepare: history starts 2 days before now.
+    const now = at('2026-11-01T12:00:00Z');
+    const ledger = steadyLedger(new Date(now.getTime() - 2 * DAY), now, HOUR, 1);
+
+    // Act & Assess
+    expect(forecastConsumption({ ledger, now, period: periodOf(now, 'UTC') })).toBeUndefined();
+    expect(
+      forecastConsumption({ ledger, now, period: periodOf(now, 'UTC'), historyFrom: new Date(now.getTime() - 3 * DAY) }),
+    ).toBeDefined();
+  });
+});
+
+describe('forecast alerts under steady burn', () => {
+  /** The first hourly instant of the period at which each finding id was `on`. */
+  function firstOn(input: {
+    timezone: string;
+    monthly: number;
+    thresholds: number[];
+    ledger: readonly LedgerEntry[];
+    month: string;
+  }): Map<string, Date> {
+    const account = rules({
+      timezone: input.timezone,
+      budget: { monthly: input.monthly, alertAt: input.thresholds, forecastAt: input.thresholds },
+    });
+    const period = periodOf(at(`${input.month}-15T12:00:00Z`), input.timezone);
+    const first = new Map<string, Date>();
+    for (let t = period.start.getTime(); t < period.end.getTime(); t += HOUR) {
+      const now = new Date(t);
+      const { findings } = evaluateAccount({ account, snapshot: snapshot(now, 1000), ledger: input.ledger, now });
+      for (const f of findings) if (f.state === 'on' && !first.has(f.id)) first.set(f.id, now);
+    }
+    return first;
+  }
+
+  // Thresholds a month at 2 credits an hour reaches (50, 80, 100 among them) and ones it never reaches.
+  const thresholds = [30, 50, 69, 80, 100, 117, 140, 200];
+
+  for (const timezone of ['UTC', 'America/Los_Angeles', 'Asia/Kolkata']) {
+    it(`fires forecast:T no later than actual:T, hourly over a whole month (${timezone}, history from last month)`, () => {
+      // Prepare: 2 credits an hour since late October; November burns about 1440 credits, 130% of budget.
+      const ledger = steadyLedger(at('2026-10-23T00:00:00Z'), at('2026-12-02T00:00:00Z'), HOUR, 2);
+      const monthly = 1440 / 1.3;
+
+      // Act
+      const first = firstOn({ timezone, monthly, thresholds, ledger, month: '2026-11' });
+
+      // Assess
+      for (const threshold of thresholds) {
+        const actual = first.get(`budget.actual:${threshold}`);
+        const forecast = first.get(`budget.forecast:${threshold}`);
+        if (threshold < 130) {
+          expect(actual, `actual ${threshold}%`).toBeDefined();
+          expect(forecast, `forecast ${threshold}%`).toBeDefined();
+          expect(forecast!.getTime()).toBeLessThanOrEqual(actual!.getTime());
+          // With last month's history the forecast knows from the first hour.
+          expect(forecast!.getTime()).toBeLessThan(actual!.getTime());
+        } else {
+          expect(actual, `actual ${threshold}%`).toBeUndefined();
+          expect(forecast, `forecast ${threshold}% (the burn never reaches it)`).toBeUndefined();
+        }
+      }
+    });
+  }
+
+  it('fires forecast:T no later than actual:T when the burn starts with the month (no history)', () => {
+    // Prepare
+    const ledger = steadyLedger(at('2026-11-01T00:00:00Z'), at('2026-12-01T00:00:00Z'), HOUR, 2);
+
+    // Act
+    const first = firstOn({ timezone: 'UTC', monthly: 1200, thresholds: [50, 80, 100], ledger, month: '2026-11' });
+
+    // Assess
+    for (const threshold of [50, 80, 100]) {
+      const actual = first.get(`budget.actual:${threshold}`);
+      const forecast = first.get(`budget.forecast:${threshold}`);
+      expect(actual).toBeDefined();
+      expect(forecast!.getTime()).toBeLessThanOrEqual(actual!.getTime());
+    }
+    expect(first.get('budget.forecast:100')?.toISOString()).toBe('2026-11-04T00:00:00.000Z');
+  });
+});
