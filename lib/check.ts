@@ -164,14 +164,16 @@ async function checkOne(deps: CheckDeps, account: AccountConfig, prior: AccountS
 function evaluateSnapshot(account: AccountConfig, snapshot: AccountSnapshot, prior: AccountState, now: Date): AccountOutcome {
   let balanceHistory = prior.balanceHistory;
   let ledger = snapshot.ledger;
+  let historyFrom: Date | undefined;
   if (ledger === undefined) {
     // Balance-only vendors: consumption is what the balance lost between our own checks.
     const samples = balanceHistory.map((s) => ({ at: new Date(s.at), available: s.available }));
     const next = appendBalanceSample(samples, { at: now, available: snapshot.balance.available }, now);
     balanceHistory = next.map((s) => ({ at: s.at.toISOString(), available: s.available }));
     ledger = ledgerFromBalanceHistory(next);
+    historyFrom = next[0]?.at;
   }
-  const { findings, summary } = evaluateAccount({ account, snapshot, ledger, now });
+  const { findings, summary } = evaluateAccount({ account, snapshot, ledger, now, historyFrom });
   return {
     report: {
       id: account.id,

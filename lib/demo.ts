@@ -17,13 +17,14 @@ const STEP_HOURS = 6;
 /** Replays a month of simulated activity through the real check and prints every alert per channel. */
 export async function runDemo(io: { stdout: { write(text: string): unknown }; fetch?: typeof fetch }): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'budget-alerts-demo-'));
-  const sandbox = await startSandbox({ now: DEMO_MONTH, accounts: demoAccounts(DEMO_MONTH) });
+  // Simulated time runs far faster than real time, so per-second vendor rate limits would only slow the demo.
+  const sandbox = await startSandbox({ now: DEMO_MONTH, accounts: demoAccounts(DEMO_MONTH), enforceRateLimits: false });
   try {
     const budgetsFile = join(dir, 'budgets.yaml');
     await writeFile(budgetsFile, demoBudgets(sandbox));
     const config = await loadBudgets(budgetsFile);
     const env = Object.fromEntries(sandbox.accounts().map((a) => [envName(a.id), sandbox.keyOf(a.id)]));
-    const http = createHttpClient({ fetch: io.fetch });
+    const http = createHttpClient({ fetch: io.fetch, limits: { pixelcut: { perSecond: Number.POSITIVE_INFINITY } } });
     const resolveKey = createKeyResolver({ env, ssm: () => { throw new Error('the demo uses no SSM keys'); } });
 
     io.stdout.write(
@@ -36,21 +37,22 @@ export async function runDemo(io: { stdout: { write(text: string): unknown }; fe
     const end = new Date(Date.UTC(DEMO_MONTH.getUTCFullYear(), DEMO_MONTH.getUTCMonth() + 1, 1, 6));
     for (let at = new Date(DEMO_MONTH.getTime() + STEP_HOURS * 3_600_000); at <= end; at = new Date(at.getTime() + STEP_HOURS * 3_600_000)) {
       sandbox.setNow(at);
-      const sent: string[] = [];
-      const result = await checkAccounts(
-        {
-          http,
-          resolveKey,
-          store: createFileStore(join(dir, 'state.json'), { now: () => at }),
-          publisher: createConsolePublisher((text) => sent.push(text), 'channels'),
+      const shown: string[] = [];
+      // Every channel's rendering the first time a kind fires or resolves; one line after that.
+      const publisher = {
+        publish: async (alert: Alert) => {
+          const kind = `${alert.kind} ${alert.status}`;
+          const style = kinds.has(kind) ? 'line' : 'channels';
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+          await createConsolePublisher((text) => shown.push(style === 'line' ? `── ${text}` : text), style).publish(alert);
         },
-        config,
-        at,
-      );
+      };
+      const store = createFileStore(join(dir, 'state.json'), { now: () => at });
+      const result = await checkAccounts({ http, resolveKey, store, publisher, concurrency: 1 }, config, at);
       lastReport = result.report;
-      if (sent.length === 0) continue;
-      io.stdout.write(`\n═══ ${at.toISOString().replace('T', ' ').slice(0, 16)} UTC — ${sent.length} alert(s)\n${sent.join('')}`);
-      result.sent.forEach((alert: Alert) => kinds.set(`${alert.kind} ${alert.status}`, (kinds.get(`${alert.kind} ${alert.status}`) ?? 0) + 1));
+      if (shown.length > 0) {
+        io.stdout.write(`\n═══ ${at.toISOString().replace('T', ' ').slice(0, 16)} UTC — ${shown.length} alert(s)\n${shown.join('')}`);
+      }
     }
     io.stdout.write(`\nAlerts sent over the month, by kind:\n`);
     for (const [kind, count] of [...kinds].sort()) io.stdout.write(`  ${kind.padEnd(32)} ${count}\n`);
@@ -68,27 +70,28 @@ function envName(accountId: string): string {
 
 /** The budgets file the demo checks, pointing at the sandbox's vendors. */
 function demoBudgets(sandbox: Sandbox): string {
-  const lines = ['defaults:', '  renotifyHours: 72', 'accounts:'];
+  const lines = ['accounts:'];
   for (const account of sandbox.accounts()) {
     lines.push(
       `  - id: ${account.id}`,
       `    provider: ${account.vendor}`,
       `    baseUrl: ${sandbox.urls[account.vendor]}`,
       `    apiKey: { env: ${envName(account.id)} }`,
-      ...DEMO_RULES[account.vendor],
+      ...(DEMO_RULES[account.id] ?? []),
     );
   }
   return `${lines.join('\n')}\n`;
 }
 
-const DEMO_RULES = {
-  pictory: ['    budget: { monthly: 400, alertAt: [50, 80, 100], forecastAt: [100] }', '    balance: { below: 50, runwayDays: 3 }'],
-  'account-api': [
-    '    budget: { monthly: 3000, alertAt: [50, 80, 100], forecastAt: [100] }',
-    '    balance: { below: 100, runwayDays: 5 }',
-    '    autoReload: { warnWithin: 50 }',
+/** The rules of each demo account (see lib/sandbox/demo.ts for the activity they watch). */
+const DEMO_RULES: Record<string, readonly string[]> = {
+  'video-prod': ['    budget: { monthly: 400, alertAt: [50, 80, 100], forecastAt: [100] }', '    balance: { below: 50 }'],
+  'chat-prod': ['    budget: { monthly: 3000 }', '    autoReload: { warnWithin: 50 }', '    authExpiryWarnDays: 3'],
+  'batch-jobs': [
+    '    budget: { monthly: 1500, alertAt: [80, 100] }',
+    '    autoReload: {}',
     '    usage: { spikeFactor: 3, errorRate: 10 }',
-    '    authExpiryWarnDays: 3',
   ],
-  pixelcut: ['    budget: { monthly: 200, alertAt: [80, 100] }', '    balance: { below: 25, runwayDays: 3 }'],
-} as const;
+  'images-prod': ['    budget: { monthly: 500, alertAt: [80, 100] }', '    balance: { below: 100 }'],
+  'images-staging': ['    balance: { below: 100, runwayDays: 14 }'],
+};

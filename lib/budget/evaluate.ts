@@ -266,7 +266,8 @@ export function evaluateFailure(input: {
   readonly now: Date;
 }): Finding {
   const { account, error, consecutiveFailures } = input;
-  const immediate = error.code === 'auth' || error.code === 'key';
+  // Failures that will not heal by themselves (a wrong key, a refused request) alert at once.
+  const immediate = error.code === 'auth' || error.code === 'key' || error.code === 'request';
   const threshold = immediate ? 1 : FAILURES_BEFORE_ALERT;
   return {
     id: 'check.failed',

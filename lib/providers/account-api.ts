@@ -83,8 +83,9 @@ export async function fetchAccountApiSnapshot(req: SnapshotRequest, http: HttpCl
     get(
       accountUsageSchema,
       buildUrl(baseUrl, USAGE_PATH, {
-        period: 'monthly',
-        from: utcMonthStart(req.now).toISOString(),
+        // The error-rate rule is about now: a month-long average would hide a bad day.
+        period: 'daily',
+        from: new Date(req.now.getTime() - 24 * 3_600_000).toISOString(),
         to: req.now.toISOString(),
       }),
     ).catch((error: unknown) => {
@@ -233,10 +234,6 @@ function compareIds(a: string, b: string): number {
   const x = Number(a);
   const y = Number(b);
   return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
-}
-
-function utcMonthStart(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
 }
 
 /** A JWT's `exp` as a Date; undefined for opaque keys. Decodes only: the signature is not checked. */

@@ -33,7 +33,7 @@ describe('budget-alerts check', () => {
     sandbox = await startSandbox({
       now: NOW,
       accounts: [
-        { id: 'vid', vendor: 'pictory', start: START, openingBalance: 500, monthlyAllowance: 500, burnPerHour: 1 },
+        { id: 'vid', vendor: 'pictory', start: START, openingBalance: 1000, monthlyAllowance: 1000, burnPerHour: 1 },
         { id: 'img', vendor: 'pixelcut', start: START, openingBalance: 80, burnPerHour: 0 },
         { id: 'api', vendor: 'account-api', start: START, openingBalance: 900, burnPerHour: 0.5 },
       ],
@@ -84,9 +84,15 @@ describe('budget-alerts check', () => {
     expect(report.checkedAt).toBe(NOW.toISOString());
     expect(report.accounts.map((a: { id: string; status: string }) => `${a.id}:${a.status}`)).toEqual(['vid:ok', 'img:ok', 'api:ok']);
     expect(report.accounts[0].consumption).toMatchObject({ period: '2026-11', budget: 400 });
-    expect(report.accounts[0].consumption.used).toBeCloseTo(14.5 * 24 - 0, 0);
+    // 1 credit an hour since Nov 1 00:00; the debit stamped exactly at --now counts.
+    expect(report.accounts[0].consumption.used).toBe(14.5 * 24 + 1);
     const kinds = report.alerts.map((a: { key: string }) => a.key).sort();
-    expect(kinds).toEqual(['img/balance.low', 'vid/budget.actual:50/2026-11', 'vid/budget.actual:80/2026-11']);
+    expect(kinds).toEqual([
+      'img/balance.low',
+      'vid/budget.actual:50/2026-11',
+      'vid/budget.actual:80/2026-11',
+      'vid/budget.forecast:100/2026-11',
+    ]);
     for (const alert of report.alerts) {
       expect(Object.keys(alert).sort()).toEqual(
         expect.arrayContaining(['key', 'account', 'provider', 'kind', 'severity', 'status', 'title', 'message']),
@@ -112,7 +118,7 @@ describe('budget-alerts check', () => {
     const code = await main(args('--dry-run'), io);
 
     expect(code).toBe(0);
-    expect(stdout()).toMatch(/3 alert\(s\) would be sent/);
+    expect(stdout()).toMatch(/4 alert\(s\) would be sent/);
     await expect(stat(join(dir, 'state.json'))).rejects.toThrow(/ENOENT/);
   });
 

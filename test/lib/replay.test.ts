@@ -95,11 +95,12 @@ describe('a month replayed at hourly checks', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ now: NOV, accounts: ACCOUNTS });
+    // Simulated hours pass in milliseconds: real-time per-second rate limits do not apply to a replay.
+    sandbox = await startSandbox({ now: NOV, accounts: ACCOUNTS, enforceRateLimits: false });
     config = parseBudgets(budgets(sandbox), 'replay.yaml');
     statePath = join(await mkdtemp(join(tmpdir(), 'replay-')), 'state.json');
     const env = { VID_KEY: sandbox.keyOf('vid'), API_KEY: sandbox.keyOf('api'), IMG_KEY: sandbox.keyOf('img'), WOBBLE_KEY: sandbox.keyOf('wobble') };
-    const http = createHttpClient({});
+    const http = createHttpClient({ limits: { pixelcut: { perSecond: Number.POSITIVE_INFINITY } } });
     deps = (at) => ({
       http,
       store: createFileStore(statePath, { now: () => at }),
