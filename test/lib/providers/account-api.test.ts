@@ -83,7 +83,7 @@ describe('fetchAccountApiSnapshot', () => {
     expect(ledger.at(-1)?.balanceAfter).toBeCloseTo(available, 6);
   });
 
-  it('asks /usage for the month so far and every request carries the Bearer token', async () => {
+  it('asks /usage for the last 24 hours (so a bad day is not averaged away) and every request carries the Bearer token', async () => {
     // Prepare
     const world = await start([BUSY]);
     const { http } = instantClient();
@@ -94,7 +94,7 @@ describe('fetchAccountApiSnapshot', () => {
     // Assess
     const usage = world.requests().filter((r) => r.path === USAGE);
     expect(usage.map((r) => r.query)).toEqual([
-      { period: 'monthly', from: '2026-05-01T00:00:00.000Z', to: '2026-05-10T12:00:00.000Z' },
+      { period: 'daily', from: '2026-05-09T12:00:00.000Z', to: '2026-05-10T12:00:00.000Z' },
     ]);
     expect(world.requests().every((r) => r.accountId === 'api' && r.status === 200)).toBe(true);
   });
