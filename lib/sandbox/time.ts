@@ -24,11 +24,6 @@ export function hourStartUtc(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
-/** `YYYYMMDDHHmmssSSS` of an instant, as Pictory's transaction ids begin. */
-export function compactTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T.Z]/g, '');
-}
-
 /** Month index (year × 12 + month0) of an instant, for month arithmetic. */
 export function monthIndex(ms: number): number {
   const date = new Date(ms);

@@ -126,11 +126,6 @@ export class Timeline {
     this.computedUntil = start - 1;
   }
 
-  /** The balance (micro) just before anything happened. */
-  get opening(): number {
-    return this.inputs.opening;
-  }
-
   /** Number of events at or before `t`. */
   countUntil(t: number): number {
     this.advanceTo(t);
