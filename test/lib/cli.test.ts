@@ -32,6 +32,8 @@ describe('budget-alerts check', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({
       now: NOW,
+      // Each CLI run has its own HTTP client, as separate processes do; per-second limits are tested with the adapters.
+      enforceRateLimits: false,
       accounts: [
         { id: 'vid', vendor: 'pictory', start: START, openingBalance: 1000, monthlyAllowance: 1000, burnPerHour: 1 },
         { id: 'img', vendor: 'pixelcut', start: START, openingBalance: 80, burnPerHour: 0 },
