@@ -1,4 +1,5 @@
 import { planAlerts } from './alerts/lifecycle.js';
+import { toContractAlert, type ContractAlert } from './alerts/render.js';
 import type { Alert, AlertRecord } from './alerts/types.js';
 import { appendBalanceSample, ledgerFromBalanceHistory } from './budget/balance-history.js';
 import { checkRecovered, evaluateAccount, evaluateFailure } from './budget/evaluate.js';
@@ -41,26 +42,12 @@ export interface AccountReport {
   readonly error?: { code: string; message: string };
 }
 
-/** The contract's alert form (DESIGN.md). */
-export interface ReportAlert {
-  readonly key: string;
-  readonly account: string;
-  readonly provider: ProviderName;
-  readonly kind: Alert['kind'];
-  readonly severity: Alert['severity'];
-  readonly status: Alert['status'];
-  readonly threshold?: number;
-  readonly value?: number;
-  readonly title: string;
-  readonly message: string;
-}
-
 /** The result of one check run: the public report of DESIGN.md. */
 export interface Report {
   readonly checkedAt: string;
   readonly accounts: readonly AccountReport[];
   /** Only what this run sent (or, in a dry run, would send). */
-  readonly alerts: readonly ReportAlert[];
+  readonly alerts: readonly ContractAlert[];
 }
 
 /** A report plus what the caller needs for exit codes and channels. */
@@ -132,7 +119,7 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
   }
 
   return {
-    report: { checkedAt: nowIso, accounts: outcomes.map((o) => o.report), alerts: sent.map(toReportAlert) },
+    report: { checkedAt: nowIso, accounts: outcomes.map((o) => o.report), alerts: sent.map(toContractAlert) },
     sent,
     unsent,
   };
@@ -190,21 +177,6 @@ function evaluateSnapshot(account: AccountConfig, snapshot: AccountSnapshot, pri
     },
     findings: [...findings, checkRecovered(account)],
     state: { consecutiveFailures: 0, balanceHistory, lastCheckedAt: now.toISOString() },
-  };
-}
-
-function toReportAlert(alert: Alert): ReportAlert {
-  return {
-    key: alert.key,
-    account: alert.account,
-    provider: alert.provider,
-    kind: alert.kind,
-    severity: alert.severity,
-    status: alert.status,
-    ...(alert.threshold !== undefined && { threshold: alert.threshold }),
-    ...(alert.value !== undefined && { value: round(alert.value) }),
-    title: alert.title,
-    message: alert.message,
   };
 }
 

@@ -273,8 +273,8 @@ export function renderChatbot(alert: Alert): ChatbotNotification {
   };
 }
 
-/** The machine form of an alert (DESIGN's Alert fields plus `at` and `facts`). */
-export interface AlertJson {
+/** The public contract's Alert (DESIGN.md): what reports list and machine subscribers receive. */
+export interface ContractAlert {
   readonly key: string;
   readonly account: string;
   readonly provider: Alert['provider'];
@@ -285,12 +285,16 @@ export interface AlertJson {
   readonly value?: number;
   readonly title: string;
   readonly message: string;
+}
+
+/** The machine form of an alert: the contract's fields plus `at` and `facts`. */
+export interface AlertJson extends ContractAlert {
   readonly at: string;
   readonly facts: FindingFacts;
 }
 
-/** The machine form: exactly the contract's Alert fields plus `at` and `facts`, absent numbers omitted. */
-export function renderJson(alert: Alert): AlertJson {
+/** Exactly the contract's Alert fields, absent numbers omitted, values to 2 decimals. */
+export function toContractAlert(alert: Alert): ContractAlert {
   return {
     key: alert.key,
     account: alert.account,
@@ -299,12 +303,15 @@ export function renderJson(alert: Alert): AlertJson {
     severity: alert.severity,
     status: alert.status,
     ...(alert.threshold !== undefined && { threshold: alert.threshold }),
-    ...(alert.value !== undefined && { value: alert.value }),
+    ...(alert.value !== undefined && { value: Math.round(alert.value * 100) / 100 }),
     title: alert.title,
     message: alert.message,
-    at: alert.at,
-    facts: alert.facts,
   };
+}
+
+/** The machine form: the contract's Alert fields plus `at` and `facts`. */
+export function renderJson(alert: Alert): AlertJson {
+  return { ...toContractAlert(alert), at: alert.at, facts: alert.facts };
 }
 
 /**
