@@ -55,7 +55,38 @@ const rulesShape = {
     .optional(),
   renotifyHours: z.number().positive().optional(),
   authExpiryWarnDays: z.number().positive().optional(),
+  schedule: z
+    .string()
+    .regex(
+      /^(rate\(\s*[1-9]\d*\s+(minute|minutes|hour|hours|day|days)\s*\)|cron\(\s*\S+(\s+\S+){5}\s*\))$/,
+      'must be an EventBridge schedule expression such as rate(1 hour), rate(15 minutes) or cron(0 8 * * ? *)',
+    )
+    .optional(),
 };
+
+const SEVERITIES = ['info', 'warning', 'critical'] as const;
+const minSeverity = z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).default('warning');
+
+/** Who is told: each entry receives every alert at or above its minimum severity. */
+const notifySchema = z.union(
+  [
+    z.strictObject({ email: z.email('must be an email address'), minSeverity }),
+    z.strictObject({
+      sms: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +15551234567'),
+      minSeverity,
+    }),
+    z.strictObject({ https: z.url({ protocol: /^https$/, error: 'must be an https URL' }), minSeverity }),
+    z.strictObject({
+      slack: z.strictObject({
+        workspaceId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack workspace id such as T0123ABCD'),
+        channelId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD'),
+      }),
+      minSeverity,
+    }),
+  ],
+  { error: 'must be one of {email}, {sms}, {https} or {slack: {workspaceId, channelId}}, each with an optional minSeverity' },
+);
+export type NotifyTarget = z.output<typeof notifySchema>;
 
 const accountSchema = z
   .strictObject({
@@ -78,12 +109,14 @@ const accountSchema = z
     ...account,
     timezone: account.timezone ?? 'UTC',
     authExpiryWarnDays: account.authExpiryWarnDays ?? 3,
+    schedule: account.schedule ?? DEFAULT_SCHEDULE,
   }));
 
 const defaultsSchema = z.strictObject({ apiKey: apiKeySchema.optional(), ...rulesShape });
 
 const fileSchema = z.strictObject({
   defaults: z.unknown().optional(),
+  notify: z.unknown().optional(),
   accounts: z.array(z.unknown()).min(1, 'must list at least one account'),
 });
 
@@ -93,7 +126,12 @@ export type AccountConfig = z.output<typeof accountSchema>;
 /** A validated budgets file. */
 export interface BudgetsConfig {
   readonly accounts: readonly AccountConfig[];
+  /** Who receives alerts when deployed (SNS subscriptions); the CLI ignores it. */
+  readonly notify?: readonly NotifyTarget[];
 }
+
+/** How often an account is checked when deployed, unless it sets `schedule`. */
+export const DEFAULT_SCHEDULE = 'rate(1 hour)';
 
 /** Parses budgets-file text (YAML or JSON); throws ConfigError naming the file, field path and reason. */
 export function parseBudgets(text: string, file: string): BudgetsConfig {
@@ -122,6 +160,13 @@ export function validateBudgets(input: unknown, file: string): BudgetsConfig {
     else issues.push(...toIssues(parsed.error, file, ['defaults']));
   }
 
+  let notify: NotifyTarget[] = [];
+  if (top.data.notify !== undefined) {
+    const parsed = z.array(notifySchema).safeParse(top.data.notify, { reportInput: true });
+    if (parsed.success) notify = parsed.data;
+    else issues.push(...toIssues(parsed.error, file, ['notify']));
+  }
+
   const accounts: AccountConfig[] = [];
   const seen = new Map<string, number>();
   top.data.accounts.forEach((raw, index) => {
@@ -142,7 +187,7 @@ export function validateBudgets(input: unknown, file: string): BudgetsConfig {
     else issues.push(...toIssues(parsed.error, file, ['accounts', index]));
   });
   if (issues.length > 0) throw new ConfigError(issues);
-  return { accounts };
+  return { accounts, notify };
 }
 
 /** Reads and validates a budgets file from disk. */
@@ -161,8 +206,10 @@ export async function loadBudgets(file: string): Promise<BudgetsConfig> {
 export function budgetsJsonSchema(): Record<string, unknown> {
   const account = z.toJSONSchema(accountSchema, { io: 'input', unrepresentable: 'any' });
   const defaults = z.toJSONSchema(defaultsSchema, { io: 'input', unrepresentable: 'any' });
+  const notifyJson = z.toJSONSchema(z.array(notifySchema), { io: 'input', unrepresentable: 'any' });
   delete account.$schema;
   delete defaults.$schema;
+  delete notifyJson.$schema;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'budget-alerts budgets file',
@@ -171,6 +218,7 @@ export function budgetsJsonSchema(): Record<string, unknown> {
     required: ['accounts'],
     properties: {
       defaults: { ...defaults, description: 'Merged into every account (the account wins).' },
+      notify: notifyJson,
       accounts: { type: 'array', minItems: 1, items: account },
     },
   };

@@ -45,6 +45,19 @@ describe('parseBudgets', () => {
     });
   });
 
+  it('reads notify targets with their minimum severity, and schedules with a default', () => {
+    const config = parseBudgets(
+      `notify:\n  - email: ops@example.com\n  - sms: "+15551234567"\n    minSeverity: critical\n  - slack: { workspaceId: T01, channelId: C02 }\naccounts:\n  - { id: a, provider: pixelcut, apiKey: { ssm: /k }, schedule: rate(15 minutes) }\n  - { id: b, provider: pixelcut, apiKey: { ssm: /k } }`,
+      'budgets.yaml',
+    );
+    expect(config.notify).toEqual([
+      { email: 'ops@example.com', minSeverity: 'warning' },
+      { sms: '+15551234567', minSeverity: 'critical' },
+      { slack: { workspaceId: 'T01', channelId: 'C02' }, minSeverity: 'warning' },
+    ]);
+    expect(config.accounts.map((a) => a.schedule)).toEqual(['rate(15 minutes)', 'rate(1 hour)']);
+  });
+
   it('reads JSON as well as YAML', () => {
     const config = parseBudgets(
       JSON.stringify({ accounts: [{ id: 'img', provider: 'pixelcut', apiKey: { env: 'PIXELCUT_KEY' } }] }),
@@ -73,6 +86,10 @@ describe('parseBudgets', () => {
     ['a duplicate id', `accounts:\n  - ${account}\n  - ${account}`, 'accounts[1].id | duplicate account id "a"'],
     ['a spike factor of 1', `accounts:\n  - ${account}\n    usage: { spikeFactor: 1 }`, 'accounts[0].usage.spikeFactor | must be greater than 1'],
     ['a bad default', `defaults:\n  budget: { monthly: -1 }\naccounts:\n  - ${account}`, 'defaults.budget.monthly | '],
+    ['a bad schedule', `accounts:\n  - ${account}\n    schedule: every hour`, 'accounts[0].schedule | must be an EventBridge schedule'],
+    ['a bad email', `notify:\n  - email: ops\naccounts:\n  - ${account}`, 'notify[0].email | must be an email address'],
+    ['an unknown channel', `notify:\n  - pager: x\naccounts:\n  - ${account}`, 'notify[0] | must be one of {email}'],
+    ['a bad severity', `notify:\n  - email: a@b.co\n    minSeverity: high\naccounts:\n  - ${account}`, 'notify[0].minSeverity | must be one of info'],
     ['an empty balance rule', `accounts:\n  - ${account}\n    balance: {}`, 'accounts[0].balance | set below, runwayDays'],
   ])('rejects %s, naming the field path', (_name, text, expected) => {
     // Act
