@@ -68,24 +68,23 @@ const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const minSeverity = z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).default('warning');
 
 /** Who is told: each entry receives every alert at or above its minimum severity. */
-const notifySchema = z.union(
-  [
-    z.strictObject({ email: z.email('must be an email address'), minSeverity }),
-    z.strictObject({
-      sms: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +15551234567'),
-      minSeverity,
+const notifyVariants = {
+  email: z.strictObject({ email: z.email('must be an email address'), minSeverity }),
+  sms: z.strictObject({
+    sms: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +15551234567'),
+    minSeverity,
+  }),
+  https: z.strictObject({ https: z.url({ protocol: /^https$/, error: 'must be an https URL' }), minSeverity }),
+  slack: z.strictObject({
+    slack: z.strictObject({
+      workspaceId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack workspace id such as T0123ABCD'),
+      channelId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD'),
     }),
-    z.strictObject({ https: z.url({ protocol: /^https$/, error: 'must be an https URL' }), minSeverity }),
-    z.strictObject({
-      slack: z.strictObject({
-        workspaceId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack workspace id such as T0123ABCD'),
-        channelId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD'),
-      }),
-      minSeverity,
-    }),
-  ],
-  { error: 'must be one of {email}, {sms}, {https} or {slack: {workspaceId, channelId}}, each with an optional minSeverity' },
-);
+    minSeverity,
+  }),
+};
+const NOTIFY_KINDS = Object.keys(notifyVariants) as (keyof typeof notifyVariants)[];
+const notifySchema = z.union(Object.values(notifyVariants));
 export type NotifyTarget = z.output<typeof notifySchema>;
 
 const accountSchema = z
@@ -162,9 +161,21 @@ export function validateBudgets(input: unknown, file: string): BudgetsConfig {
 
   let notify: NotifyTarget[] = [];
   if (top.data.notify !== undefined) {
-    const parsed = z.array(notifySchema).safeParse(top.data.notify, { reportInput: true });
-    if (parsed.success) notify = parsed.data;
-    else issues.push(...toIssues(parsed.error, file, ['notify']));
+    if (!Array.isArray(top.data.notify)) {
+      issues.push({ file, path: 'notify', message: 'must be a list' });
+    } else {
+      top.data.notify.forEach((entry: unknown, index) => {
+        // Pick the variant by its key, so a mistake is reported inside it rather than as "matches no variant".
+        const kind = isPlainObject(entry) ? NOTIFY_KINDS.find((k) => k in entry) : undefined;
+        if (kind === undefined) {
+          issues.push({ file, path: formatPath(['notify', index]), message: `must be one of ${NOTIFY_KINDS.map((k) => `{${k}}`).join(', ')}, each with an optional minSeverity` });
+          return;
+        }
+        const parsed = notifyVariants[kind].safeParse(entry, { reportInput: true });
+        if (parsed.success) notify.push(parsed.data);
+        else issues.push(...toIssues(parsed.error, file, ['notify', index]));
+      });
+    }
   }
 
   const accounts: AccountConfig[] = [];
