@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import * as z from 'zod';
+import { validateBudgets } from '../lib/config.js';
+import { createCheckHandler } from './check-handler.js';
+
+// Lambda entry point: wiring only. Everything here runs once per container (cold start).
+
+const environment = z
+  .object({
+    STATE_TABLE_NAME: z.string().min(1),
+    ALERT_TOPICS: z.string().min(1),
+    SSM_CACHE_TTL_SECONDS: z.coerce.number().int().nonnegative().default(900),
+    BUDGETS_FILE: z.string().min(1).optional(),
+  })
+  .parse(process.env);
+
+const topics = z
+  .array(z.strictObject({ minSeverity: z.enum(['info', 'warning', 'critical']), arn: z.string().startsWith('arn:') }))
+  .parse(JSON.parse(environment.ALERT_TOPICS));
+
+// The budgets file is bundled beside this module at synth time, and validated again here.
+const budgetsPath = environment.BUDGETS_FILE ?? new URL('./budgets.json', import.meta.url);
+const config = validateBudgets(JSON.parse(readFileSync(budgetsPath, 'utf8')), 'budgets.json');
+
+export const handler = createCheckHandler({
+  config,
+  tableName: environment.STATE_TABLE_NAME,
+  topics,
+  sns: new SNSClient({}),
+  dynamodb: new DynamoDBClient({}),
+  logger: new Logger({ serviceName: 'budget-alerts' }),
+  metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
+  ssmCacheSeconds: environment.SSM_CACHE_TTL_SECONDS,
+  env: process.env,
+});

@@ -1,0 +1,213 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import ssm from '@middy/ssm';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { checkAccounts, type Report } from '../lib/check.js';
+import { DEFAULT_SCHEDULE, formatPath, type AccountConfig, type BudgetsConfig } from '../lib/config.js';
+import type { Severity } from '../lib/budget/types.js';
+import { createSnsPublisher } from '../lib/delivery/sns-publisher.js';
+import { KeyUnavailableError } from '../lib/errors.js';
+import { createHttpClient, type HttpClient } from '../lib/providers/http.js';
+import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
+
+/** What one container needs; created once per container by `check-budgets.ts`, by tests directly. */
+export interface HandlerDeps {
+  readonly config: BudgetsConfig;
+  readonly tableName: string;
+  readonly topics: readonly { readonly minSeverity: Severity; readonly arn: string }[];
+  readonly sns: SNSClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** How long SSM keys are cached across warm invocations. @default 900 */
+  readonly ssmCacheSeconds?: number;
+  /** @middy/ssm's cache is per process; handlers sharing a process (tests) need their own. @default 'budget-alerts-keys' */
+  readonly ssmCacheKey?: string;
+  /** Keys for `{env}` accounts (unusual on Lambda, but the budgets file allows them). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: () => Date;
+  readonly http?: HttpClient;
+}
+
+/** An on-demand invocation (e.g. `aws lambda invoke`). */
+const onDemandEvent = z.strictObject({
+  accounts: z.array(z.string()).min(1).optional(),
+  dryRun: z.boolean().optional(),
+  now: z.iso.datetime({ offset: true }).optional(),
+});
+/** The input of one of our EventBridge schedule rules: the group of accounts sharing this schedule. */
+const scheduleEvent = z.strictObject({ schedule: z.string().min(1) });
+/** A plain EventBridge scheduled event (a rule without custom input): every account. */
+const eventBridgeEvent = z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') });
+
+/** What an invocation returns: the report, or why the request was refused. */
+export type HandlerResult = Report | { readonly error: { readonly code: 'invalid-request'; readonly message: string } };
+
+interface Selection {
+  readonly accounts: readonly AccountConfig[];
+  readonly dryRun: boolean;
+  readonly now?: Date;
+}
+
+/** Builds the Lambda handler: a middy chain (logger, metrics, SSM keys) around one `checkAccounts` call. */
+export function createCheckHandler(deps: HandlerDeps) {
+  const { config, logger, metrics } = deps;
+  const http = deps.http ?? createHttpClient({});
+  const store = createDynamoDbStore({ client: deps.dynamodb, tableName: deps.tableName, now: () => (deps.clock ?? (() => new Date()))() });
+  const publisher = createSnsPublisher({ client: deps.sns, topics: deps.topics });
+
+  // One SSM name per internal key; accounts sharing a parameter share its fetch.
+  const ssmNames = [...new Set(config.accounts.flatMap((a) => ('ssm' in a.apiKey ? [a.apiKey.ssm] : [])))];
+  const internalKey = (name: string) => `key${ssmNames.indexOf(name)}`;
+  const fetchData = Object.fromEntries(ssmNames.map((name) => [internalKey(name), name]));
+
+  const main = async (event: unknown, context: Context & { keys?: KeyPromises }): Promise<HandlerResult> => {
+    const selection = select(event, config);
+    if ('error' in selection) {
+      logger.warn('invalid request', { reason: selection.error.message });
+      return selection;
+    }
+    const now = selection.now ?? (deps.clock ?? (() => new Date()))();
+    const keys = context.keys ?? {};
+    const result = await checkAccounts(
+      {
+        http,
+        store,
+        publisher,
+        dryRun: selection.dryRun,
+        resolveKey: (account) => resolveKey(account, keys, internalKey, deps.env ?? {}),
+        onPublishError: (alert, error) =>
+          logger.error('alert not sent; it will be retried on the next run', { alert: alert.key, error: (error as Error).message }),
+      },
+      { accounts: selection.accounts },
+      now,
+    );
+    record(result.report, result.sent.length, result.unsent.length, deps);
+    return result.report;
+  };
+
+  const handler = middy<unknown, HandlerResult, Error, Context & { keys?: KeyPromises }>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(main);
+  if (ssmNames.length > 0) {
+    handler
+      .use(
+        ssm({
+          fetchData,
+          cacheKey: deps.ssmCacheKey ?? 'budget-alerts-keys',
+          cacheExpiry: (deps.ssmCacheSeconds ?? 900) * 1000,
+          // Fetch on first use, not at import, so a missing parameter fails only its account.
+          disablePrefetch: true,
+        }),
+      )
+      .use(exposeKeys(Object.keys(fetchData)));
+  }
+  return handler;
+}
+
+type KeyPromises = Readonly<Record<string, Promise<unknown> | unknown>>;
+
+/** Hands @middy/ssm's per-key promises to the handler, so one missing parameter fails one account only. */
+function exposeKeys(internalKeys: readonly string[]): middy.MiddlewareObj<unknown, HandlerResult, Error, Context & { keys?: KeyPromises }> {
+  return {
+    before: (request) => {
+      const internal = request.internal as Record<string, unknown>;
+      const keys: Record<string, unknown> = {};
+      for (const key of internalKeys) {
+        const value = internal[key];
+        // Observe rejections now; each account awaits (and reports) its own key later.
+        if (value instanceof Promise) value.catch(() => undefined);
+        keys[key] = value;
+      }
+      request.context.keys = keys;
+    },
+  };
+}
+
+async function resolveKey(
+  account: AccountConfig,
+  keys: KeyPromises,
+  internalKey: (name: string) => string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
+  if ('env' in account.apiKey) {
+    const value = env[account.apiKey.env];
+    if (!value) throw new KeyUnavailableError(`environment variable ${account.apiKey.env} is not set (apiKey of account ${account.id})`);
+    return value.trim();
+  }
+  const name = account.apiKey.ssm;
+  let value: unknown;
+  try {
+    value = await keys[internalKey(name)];
+  } catch (error) {
+    // middy names the parameter (InvalidParameter /name) or the SDK error; neither holds a value.
+    throw new KeyUnavailableError(`SSM parameter ${name} could not be read: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof value === 'number') return String(value); // middy parses JSON-looking values
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new KeyUnavailableError(`SSM parameter ${name} does not exist or is empty; put the key there first`);
+  }
+  return value.trim();
+}
+
+function select(event: unknown, config: BudgetsConfig): Selection | { error: { code: 'invalid-request'; message: string } } {
+  if (eventBridgeEvent.safeParse(event).success) return { accounts: config.accounts, dryRun: false };
+  const schedule = scheduleEvent.safeParse(event);
+  if (schedule.success) {
+    return { accounts: config.accounts.filter((a) => (a.schedule ?? DEFAULT_SCHEDULE) === schedule.data.schedule), dryRun: false };
+  }
+  const parsed = onDemandEvent.safeParse(event ?? {});
+  if (!parsed.success) {
+    const message = parsed.error.issues
+      .map((issue) => `${formatPath(issue.path) || '(event)'}: ${issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')} (expected accounts, dryRun, now, or schedule)` : issue.message}`)
+      .join('; ');
+    return { error: { code: 'invalid-request', message } };
+  }
+  const { accounts: ids, dryRun = false, now } = parsed.data;
+  if (ids !== undefined) {
+    const unknown = ids.filter((id) => !config.accounts.some((a) => a.id === id));
+    if (unknown.length > 0) {
+      return { error: { code: 'invalid-request', message: `accounts: no account with id ${unknown.map((id) => `"${id}"`).join(', ')}` } };
+    }
+  }
+  return {
+    accounts: ids === undefined ? config.accounts : config.accounts.filter((a) => ids.includes(a.id)),
+    dryRun,
+    ...(now !== undefined && { now: new Date(now) }),
+  };
+}
+
+/** Emits the run's figures as EMF metrics and one summary log line. Never keys or vendor bodies. */
+function record(report: Report, sent: number, unsent: number, deps: HandlerDeps): void {
+  const { metrics, logger } = deps;
+  for (const account of report.accounts) {
+    if (account.status === 'error') {
+      logger.warn('account check failed', { account: account.id, provider: account.provider, code: account.error?.code, reason: account.error?.message });
+      continue;
+    }
+    const single = metrics.singleMetric();
+    single.addDimensions({ account: account.id, provider: account.provider });
+    // Credits and days have no CloudWatch unit of their own: Count keeps them plain numbers.
+    const add = (name: string, value: number | undefined) => {
+      if (value !== undefined && Number.isFinite(value)) single.addMetric(name, MetricUnit.Count, value);
+    };
+    add('AvailableCredits', account.balance?.available);
+    add('UsedCredits', account.consumption?.used);
+    add('BudgetCredits', account.consumption?.budget);
+    add('ForecastCredits', account.consumption?.forecast);
+    add('RunwayDays', account.runwayDays);
+    single.publishStoredMetrics();
+  }
+  const failed = report.accounts.filter((a) => a.status === 'error').length;
+  metrics.addMetric('ChecksFailed', MetricUnit.Count, failed);
+  metrics.addMetric('AlertsSent', MetricUnit.Count, sent);
+  metrics.addMetric('AlertsFailed', MetricUnit.Count, unsent);
+  logger.info('check finished', { accounts: report.accounts.length, failed, alertsSent: sent, alertsFailed: unsent });
+}

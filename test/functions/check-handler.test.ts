@@ -1,0 +1,276 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCheckHandler, type HandlerDeps } from '../../functions/check-handler.js';
+import { parseBudgets, type BudgetsConfig } from '../../lib/config.js';
+import { createHttpClient } from '../../lib/providers/http.js';
+import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
+import { createStateTable, dynamoClient, startDynalite } from '../helpers/dynalite.js';
+
+const NOW = new Date('2026-11-15T12:00:00Z');
+const START = new Date('2026-10-01T00:00:00Z');
+const TOPICS = [
+  { minSeverity: 'info' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-info' },
+  { minSeverity: 'warning' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-warning' },
+  { minSeverity: 'critical' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-critical' },
+];
+
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'budget-alerts-check',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:budget-alerts-check',
+    memoryLimitInMB: '512',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: '/aws/lambda/budget-alerts-check',
+    logStreamName: '2026/11/15/[$LATEST]abc',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+describe('the check-budgets handler', () => {
+  let sandbox: Sandbox;
+  let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+  let dynamodb: DynamoDBClient;
+  let config: BudgetsConfig;
+  let table = 0;
+  let logs: string[];
+  const ssmMock = mockClient(SSMClient);
+  const snsMock = mockClient(SNSClient);
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      now: NOW,
+      enforceRateLimits: false,
+      accounts: [
+        { id: 'vid', vendor: 'pictory', start: START, openingBalance: 1000, monthlyAllowance: 1000, burnPerHour: 1 },
+        { id: 'img', vendor: 'pixelcut', start: START, openingBalance: 0, burnPerHour: 0 },
+        { id: 'api', vendor: 'account-api', start: START, openingBalance: 900, burnPerHour: 0.5 },
+      ],
+    });
+    dynalite = await startDynalite();
+    dynamodb = dynamoClient(dynalite.endpoint);
+    config = parseBudgets(
+      `accounts:
+  - id: vid
+    provider: pictory
+    baseUrl: ${sandbox.urls.pictory}
+    apiKey: { ssm: /budget-alerts/vid }
+    budget: { monthly: 400, alertAt: [50, 80], forecastAt: [100] }
+  - id: img
+    provider: pixelcut
+    baseUrl: ${sandbox.urls.pixelcut}
+    apiKey: { ssm: /budget-alerts/img }
+    balance: { below: 100 }
+    schedule: rate(15 minutes)
+  - id: api
+    provider: account-api
+    baseUrl: ${sandbox.urls['account-api']}
+    apiKey: { ssm: /budget-alerts/api }
+`,
+      'budgets.json',
+    );
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    await dynalite?.close();
+  });
+
+  beforeEach(() => {
+    ssmMock.reset();
+    snsMock.reset();
+    ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
+      Parameters: input.Names.filter((name) => name !== '/budget-alerts/missing').map((name) => ({
+        Name: name,
+        Type: 'SecureString',
+        Value: sandbox.keyOf(name.split('/').pop()!),
+      })),
+      InvalidParameters: input.Names.filter((name) => name === '/budget-alerts/missing'),
+    }));
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    logs = [];
+    // Powertools writes log lines and EMF metrics to stdout: capture them to scan for secrets.
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logs.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  async function handlerFor(overrides: Partial<HandlerDeps> = {}) {
+    const tableName = `state-${table++}`;
+    await createStateTable(dynamodb, tableName);
+    return createCheckHandler({
+      config,
+      tableName,
+      topics: TOPICS,
+      sns: new SNSClient({ region: 'us-east-1' }),
+      dynamodb,
+      logger: new Logger({ serviceName: 'budget-alerts' }),
+      metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
+      clock: () => NOW,
+      http: createHttpClient({ retries: 0 }),
+      // A fresh SSM cache per handler, as in a fresh container.
+      ssmCacheKey: tableName,
+      ...overrides,
+    });
+  }
+
+  const published = () => snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input as PublishCommandInput);
+
+  it('fetches the keys once per container: the warm invocation makes no SSM call', async () => {
+    // Prepare
+    const handler = await handlerFor();
+
+    // Act
+    const first = await handler({}, lambdaContext());
+    const callsAfterFirst = ssmMock.commandCalls(GetParametersCommand).length;
+    const second = await handler({}, lambdaContext());
+
+    // Assess
+    expect('accounts' in first && first.accounts.map((a) => a.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(callsAfterFirst).toBe(1);
+    expect(ssmMock.commandCalls(GetParametersCommand)[0]!.args[0].input).toMatchObject({
+      Names: ['/budget-alerts/vid', '/budget-alerts/img', '/budget-alerts/api'],
+      WithDecryption: true,
+    });
+    expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(callsAfterFirst);
+    expect('alerts' in second && second.alerts).toEqual([]);
+  });
+
+  it('publishes each alert to the topics of its severity with a body for every protocol', async () => {
+    // Prepare
+    const handler = await handlerFor();
+
+    // Act
+    const report = await handler({ accounts: ['vid', 'img'] }, lambdaContext());
+
+    // Assess
+    expect('alerts' in report && report.alerts.map((a) => `${a.key} ${a.severity}`).sort()).toEqual([
+      'img/balance.low critical',
+      'vid/budget.actual:50/2026-11 info',
+      'vid/budget.actual:80/2026-11 warning',
+      'vid/budget.forecast:100/2026-11 warning',
+    ]);
+    const byKey = new Map<string, string[]>();
+    for (const input of published()) {
+      const key = input.MessageAttributes?.key?.StringValue ?? JSON.parse(JSON.parse(input.Message!).sqs).key;
+      byKey.set(key, [...(byKey.get(key) ?? []), input.TopicArn!.split(':').pop()!]);
+    }
+    expect(byKey.get('vid/budget.actual:50/2026-11')).toEqual(['budget-alerts-info']);
+    expect(byKey.get('vid/budget.actual:80/2026-11')?.sort()).toEqual(['budget-alerts-info', 'budget-alerts-warning']);
+    expect(byKey.get('img/balance.low')?.sort()).toEqual(['budget-alerts-critical', 'budget-alerts-info', 'budget-alerts-warning']);
+
+    const critical = published().find((input) => input.TopicArn === TOPICS[2]!.arn)!;
+    expect(critical.MessageStructure).toBe('json');
+    expect(critical.Subject!.length).toBeLessThanOrEqual(100);
+    expect(critical.MessageAttributes).toMatchObject({
+      severity: { DataType: 'String', StringValue: 'critical' },
+      kind: { DataType: 'String', StringValue: 'balance.low' },
+      account: { DataType: 'String', StringValue: 'img' },
+      provider: { DataType: 'String', StringValue: 'pixelcut' },
+    });
+    const bodies = JSON.parse(critical.Message!);
+    expect(Object.keys(bodies)).toEqual(expect.arrayContaining(['default', 'email', 'sms', 'https', 'sqs', 'lambda']));
+    expect(bodies.sms.length).toBeLessThanOrEqual(140);
+    expect(JSON.parse(bodies.https)).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+    expect(JSON.parse(bodies.sqs)).toMatchObject({ key: 'img/balance.low', kind: 'balance.low', status: 'firing' });
+    expect(bodies.email).toMatch(/What to do next/);
+  });
+
+  it('checks only the accounts of the schedule group named in the rule input', async () => {
+    const handler = await handlerFor();
+
+    const report = await handler({ schedule: 'rate(15 minutes)' }, lambdaContext());
+
+    expect('accounts' in report && report.accounts.map((a) => a.id)).toEqual(['img']);
+  });
+
+  it('checks every account on a plain EventBridge scheduled event', async () => {
+    const handler = await handlerFor();
+
+    const report = await handler(
+      { version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: NOW.toISOString(), region: 'us-east-1', resources: [], detail: {} },
+      lambdaContext(),
+    );
+
+    expect('accounts' in report && report.accounts).toHaveLength(3);
+  });
+
+  it('replays an instant and sends nothing with an on-demand dry run', async () => {
+    const handler = await handlerFor();
+
+    const report = await handler({ dryRun: true, now: '2026-11-10T00:00:00Z', accounts: ['vid'] }, lambdaContext());
+
+    expect('checkedAt' in report && report.checkedAt).toBe('2026-11-10T00:00:00.000Z');
+    expect('alerts' in report && report.alerts.length).toBeGreaterThan(0);
+    expect(published()).toEqual([]);
+  });
+
+  it.each([
+    [{ accounts: 'vid' }, /accounts: .*expected array/i],
+    [{ accounts: ['vid', 7] }, /accounts\[1\]: /],
+    [{ now: 'yesterday' }, /now: /],
+    [{ dryrun: true }, /unknown field\(s\) dryrun/],
+    [{ accounts: ['nope'] }, /accounts: no account with id "nope"/],
+  ])('rejects the on-demand payload %j, naming the field', async (event, message) => {
+    const handler = await handlerFor();
+
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toMatchObject({ error: { code: 'invalid-request' } });
+    expect('error' in result && result.error.message).toMatch(message);
+    expect(published()).toEqual([]);
+  });
+
+  it('fails only the account whose SSM parameter is missing', async () => {
+    // Prepare
+    const broken = parseBudgets(
+      JSON.stringify({
+        accounts: [
+          { ...config.accounts[0], apiKey: { ssm: '/budget-alerts/missing' } },
+          config.accounts[1],
+        ],
+      }),
+      'budgets.json',
+    );
+    const handler = await handlerFor({ config: broken });
+
+    // Act
+    const report = await handler({}, lambdaContext());
+
+    // Assess
+    expect('accounts' in report && report.accounts.map((a) => `${a.id} ${a.status} ${a.error?.code ?? ''}`)).toEqual(['vid error key', 'img ok ']);
+    expect('accounts' in report && report.accounts[0]!.error!.message).toMatch(/\/budget-alerts\/missing/);
+  });
+
+  it('emits per-account metrics and never logs a key', async () => {
+    // Prepare: one vendor echoes the key back in an error body.
+    sandbox.inject({ vendor: 'account-api', fault: { kind: 'echo-key', status: 400 }, times: Infinity });
+    const handler = await handlerFor();
+
+    // Act
+    await handler({}, lambdaContext());
+    sandbox.clearFaults();
+
+    // Assess
+    const output = logs.join('');
+    for (const id of ['vid', 'img', 'api']) expect(output).not.toContain(sandbox.keyOf(id));
+    const emf = logs.map((line) => line.trim()).filter((line) => line.startsWith('{') && line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const vid = emf.find((m) => m.account === 'vid');
+    expect(vid).toMatchObject({ provider: 'pictory', service: 'budget-alerts', UsedCredits: expect.any(Number), BudgetCredits: 400 });
+    expect(vid._aws.CloudWatchMetrics[0].Namespace).toBe('BudgetAlerts');
+    const totals = emf.find((m) => 'ChecksFailed' in m);
+    expect(totals).toMatchObject({ ChecksFailed: 1 });
+    expect(output).toMatch(/account check failed/);
+  });
+});
