@@ -67,12 +67,9 @@ export function createCheckHandler(deps: HandlerDeps) {
   const internalKey = (name: string) => `key${ssmNames.indexOf(name)}`;
   const fetchData = Object.fromEntries(ssmNames.map((name) => [internalKey(name), name]));
 
-  const main = async (event: unknown, context: Context & { keys?: KeyPromises }): Promise<HandlerResult> => {
-    const selection = select(event, config);
-    if ('error' in selection) {
-      logger.warn('invalid request', { reason: selection.error.message });
-      return selection;
-    }
+  const main = async (_event: unknown, context: HandlerContext): Promise<HandlerResult> => {
+    const selection = context.selection ?? select({}, config);
+    if ('error' in selection) return selection;
     const now = selection.now ?? (deps.clock ?? (() => new Date()))();
     const keys = context.keys ?? {};
     const result = await checkAccounts(
@@ -92,9 +89,10 @@ export function createCheckHandler(deps: HandlerDeps) {
     return result.report;
   };
 
-  const handler = middy<unknown, HandlerResult, Error, Context & { keys?: KeyPromises }>()
+  const handler = middy<unknown, HandlerResult, Error, HandlerContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use(parseEvent(config, logger))
     .handler(main);
   if (ssmNames.length > 0) {
     handler
@@ -113,9 +111,25 @@ export function createCheckHandler(deps: HandlerDeps) {
 }
 
 type KeyPromises = Readonly<Record<string, Promise<unknown> | unknown>>;
+type HandlerContext = Context & { keys?: KeyPromises; selection?: Selection };
+
+/** Validates the event before anything is fetched; an invalid one is answered at once, naming the field. */
+function parseEvent(config: BudgetsConfig, logger: Logger): middy.MiddlewareObj<unknown, HandlerResult, Error, HandlerContext> {
+  return {
+    before: (request) => {
+      const selection = select(request.event, config);
+      if ('error' in selection) {
+        logger.warn('invalid request', { reason: selection.error.message });
+        return selection;
+      }
+      request.context.selection = selection;
+      return undefined;
+    },
+  };
+}
 
 /** Hands @middy/ssm's per-key promises to the handler, so one missing parameter fails one account only. */
-function exposeKeys(internalKeys: readonly string[]): middy.MiddlewareObj<unknown, HandlerResult, Error, Context & { keys?: KeyPromises }> {
+function exposeKeys(internalKeys: readonly string[]): middy.MiddlewareObj<unknown, HandlerResult, Error, HandlerContext> {
   return {
     before: (request) => {
       const internal = request.internal as Record<string, unknown>;
@@ -192,18 +206,18 @@ function record(report: Report, sent: number, unsent: number, deps: HandlerDeps)
       logger.warn('account check failed', { account: account.id, provider: account.provider, code: account.error?.code, reason: account.error?.message });
       continue;
     }
-    const single = metrics.singleMetric();
-    single.addDimensions({ account: account.id, provider: account.provider });
+    // One EMF document per account: publishing clears the account's dimensions for the next one.
+    metrics.addDimensions({ account: account.id, provider: account.provider });
     // Credits and days have no CloudWatch unit of their own: Count keeps them plain numbers.
     const add = (name: string, value: number | undefined) => {
-      if (value !== undefined && Number.isFinite(value)) single.addMetric(name, MetricUnit.Count, value);
+      if (value !== undefined && Number.isFinite(value)) metrics.addMetric(name, MetricUnit.Count, value);
     };
     add('AvailableCredits', account.balance?.available);
     add('UsedCredits', account.consumption?.used);
     add('BudgetCredits', account.consumption?.budget);
     add('ForecastCredits', account.consumption?.forecast);
     add('RunwayDays', account.runwayDays);
-    single.publishStoredMetrics();
+    metrics.publishStoredMetrics();
   }
   const failed = report.accounts.filter((a) => a.status === 'error').length;
   metrics.addMetric('ChecksFailed', MetricUnit.Count, failed);

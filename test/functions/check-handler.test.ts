@@ -88,7 +88,7 @@ describe('the check-budgets handler', () => {
   beforeEach(() => {
     ssmMock.reset();
     snsMock.reset();
-    ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
+    ssmMock.on(GetParametersCommand).callsFake(async (input: { Names: string[] }) => ({
       Parameters: input.Names.filter((name) => name !== '/budget-alerts/missing').map((name) => ({
         Name: name,
         Type: 'SecureString',
@@ -98,11 +98,13 @@ describe('the check-budgets handler', () => {
     }));
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     logs = [];
-    // Powertools writes log lines and EMF metrics to stdout: capture them to scan for secrets.
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logs.push(String(chunk));
-      return true;
-    });
+    // Powertools writes log lines and EMF metrics to stdout and stderr: capture both to scan for secrets.
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logs.push(String(chunk));
+        return true;
+      });
+    }
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -230,6 +232,7 @@ describe('the check-budgets handler', () => {
     expect(result).toMatchObject({ error: { code: 'invalid-request' } });
     expect('error' in result && result.error.message).toMatch(message);
     expect(published()).toEqual([]);
+    expect(ssmMock.commandCalls(GetParametersCommand)).toEqual([]);
   });
 
   it('fails only the account whose SSM parameter is missing', async () => {
@@ -269,8 +272,14 @@ describe('the check-budgets handler', () => {
     const vid = emf.find((m) => m.account === 'vid');
     expect(vid).toMatchObject({ provider: 'pictory', service: 'budget-alerts', UsedCredits: expect.any(Number), BudgetCredits: 400 });
     expect(vid._aws.CloudWatchMetrics[0].Namespace).toBe('BudgetAlerts');
+    expect(vid._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'account', 'provider']]);
+    expect(vid._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort()).toEqual([
+      'AvailableCredits', 'BudgetCredits', 'ForecastCredits', 'RunwayDays', 'UsedCredits',
+    ]);
+    expect(emf.find((m) => m.account === 'api')).toBeUndefined(); // its check failed: no figures
     const totals = emf.find((m) => 'ChecksFailed' in m);
-    expect(totals).toMatchObject({ ChecksFailed: 1 });
+    expect(totals).toMatchObject({ ChecksFailed: 1, AlertsSent: expect.any(Number) });
+    expect(totals.account).toBeUndefined();
     expect(output).toMatch(/account check failed/);
   });
 });

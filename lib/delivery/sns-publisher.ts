@@ -1,0 +1,242 @@
+import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import { renderChatbot, renderEmail, renderJson, renderSms, type AlertJson } from '../alerts/render.js';
+import { truncate } from '../alerts/text.js';
+import type { Alert } from '../alerts/types.js';
+import type { FindingFacts, Severity } from '../budget/types.js';
+import { PublishError } from '../errors.js';
+import type { AlertPublisher } from './types.js';
+
+/** One SNS topic and the least severe alert it takes. */
+export interface SnsTopic {
+  readonly minSeverity: Severity;
+  readonly arn: string;
+}
+
+/** What the SNS publisher needs: an injected client (created once per container) and the topics. */
+export interface SnsPublisherOptions {
+  readonly client: SNSClient;
+  readonly topics: readonly SnsTopic[];
+}
+
+/** The per-protocol bodies of one `MessageStructure: "json"` message (keys are SNS protocol names). */
+export interface SnsMessageBodies {
+  readonly default: string;
+  readonly email: string;
+  readonly 'email-json': string;
+  readonly sms: string;
+  readonly https: string;
+  readonly sqs: string;
+  readonly lambda: string;
+}
+
+/** The machine form as subscribers receive it: `truncated` is set when bodies were shrunk to fit SNS. */
+export type SnsAlertJson = AlertJson & { readonly truncated?: true };
+
+/** SNS's default (and the topics' usual) maximum: message body plus attributes, in bytes. */
+export const SNS_MAX_MESSAGE_BYTES = 262_144;
+
+/**
+ * SNS documents subjects as "less than 100 characters"; renderEmail allows 100, so one more is cut
+ * here rather than risking an InvalidParameter for the whole publish.
+ */
+export const SNS_SUBJECT_MAX = 99;
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
+
+/**
+ * Length caps (in characters) tried in turn for the long free-text fields when a message does not
+ * fit. The message appears in five bodies (default, email, sqs, lambda, email-json), so even the
+ * first cap keeps an all-ASCII alert well under the limit; the later ones cover multi-byte text and
+ * heavy JSON escaping.
+ */
+const SHRINK_CAPS = [32_000, 8_000, 2_000, 500] as const;
+
+const TRUNCATION_NOTE = '[This alert was shortened to fit the 256 KB limit of Amazon SNS.]';
+
+/** The topics an alert of `severity` goes to: every topic whose minimum is at or below it, each ARN once. */
+export function topicsFor(severity: Severity, topics: readonly SnsTopic[]): SnsTopic[] {
+  const seen = new Set<string>();
+  return topics.filter((topic) => {
+    if (SEVERITY_RANK[topic.minSeverity] > SEVERITY_RANK[severity] || seen.has(topic.arn)) return false;
+    seen.add(topic.arn);
+    return true;
+  });
+}
+
+/** The Publish inputs for one alert, one per matching topic (none when no topic takes its severity). */
+export function buildPublishInputs(alert: Alert, topics: readonly SnsTopic[]): PublishCommandInput[] {
+  const targets = topicsFor(alert.severity, topics);
+  if (targets.length === 0) return [];
+  const subject = snsSubject(renderEmail(alert).subject, alert);
+  const attributes = messageAttributes(alert);
+  const message = fittingMessage(alert, subject, attributes);
+  return targets.map((topic) => ({
+    TopicArn: topic.arn,
+    MessageStructure: 'json',
+    Message: message,
+    Subject: subject,
+    MessageAttributes: attributes,
+  }));
+}
+
+/** The per-protocol bodies of an alert, unshortened. */
+export function renderSnsBodies(alert: Alert): SnsMessageBodies {
+  return bodiesOf(alert, renderJson(alert), renderEmail(alert).text);
+}
+
+/** Bytes SNS counts against its size limit: the message, the subject and every attribute's name, type and value. */
+export function publishSizeOf(input: Partial<Pick<PublishCommandInput, 'Message' | 'Subject' | 'MessageAttributes'>>): number {
+  let size = Buffer.byteLength(input.Message ?? '') + Buffer.byteLength(input.Subject ?? '');
+  for (const [name, value] of Object.entries(input.MessageAttributes ?? {})) {
+    size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '');
+    size += value.BinaryValue?.byteLength ?? 0;
+  }
+  return size;
+}
+
+/** Publishes each alert to every topic that takes its severity, concurrently; throws PublishError if any topic failed. */
+export function createSnsPublisher(options: SnsPublisherOptions): AlertPublisher {
+  const { client, topics } = options;
+  return {
+    async publish(alert: Alert): Promise<void> {
+      const inputs = buildPublishInputs(alert, topics);
+      // Wait for every topic, not just the first failure, so one bad topic never stops the others.
+      // Throttling is retried by the SDK's own retry strategy before a rejection reaches us.
+      const results = await Promise.allSettled(inputs.map((input) => client.send(new PublishCommand(input))));
+      const failed = results.flatMap((result, i) =>
+        result.status === 'rejected' ? [{ arn: inputs[i]?.TopicArn ?? '(unknown topic)', error: result.reason as unknown }] : [],
+      );
+      if (failed.length === 0) return;
+      // Known limitation: the whole alert counts as failed, so the next run re-sends it to the topics
+      // that did succeed this time. Claiming per topic in the state store would fix that.
+      const cause = failed.length === 1 ? failed[0]?.error : new AggregateError(failed.map((f) => f.error), 'SNS publish failed');
+      throw new PublishError(
+        `Publishing alert ${alert.key} failed on ${failed.length} of ${inputs.length} SNS topic(s): ` +
+          failed.map((f) => f.arn).join(', '),
+        { cause },
+      );
+    },
+  };
+}
+
+/** The JSON `Message`: the full bodies when they fit, else progressively shortened ones marked truncated. */
+function fittingMessage(alert: Alert, subject: string, attributes: Record<string, MessageAttributeValue>): string {
+  const fits = (message: string): boolean =>
+    publishSizeOf({ Message: message, Subject: subject, MessageAttributes: attributes }) <= SNS_MAX_MESSAGE_BYTES;
+  const full = JSON.stringify(renderSnsBodies(alert));
+  if (fits(full)) return full;
+  for (const cap of SHRINK_CAPS) {
+    const message = JSON.stringify(shrunkBodies(alert, cap));
+    if (fits(message)) return message;
+  }
+  // Only reachable if fields we never cut (key, account, ...) are themselves enormous: a bug upstream.
+  throw new PublishError(`Alert ${alert.key} does not fit in an SNS message even when shortened`);
+}
+
+/**
+ * Bodies rendered from a copy of the alert whose free text is cut to `cap` characters; the machine JSON
+ * drops `facts` (the renderers have already turned them into text) and says `truncated: true`.
+ */
+function shrunkBodies(alert: Alert, cap: number): SnsMessageBodies {
+  const short: Alert = {
+    ...alert,
+    title: truncate(alert.title, cap),
+    message: truncate(alert.message, cap),
+    facts: capFactStrings(alert.facts, cap),
+  };
+  const machine: SnsAlertJson = { ...renderJson(short), facts: {}, truncated: true };
+  const email = `${truncate(renderEmail(short).text, cap * 2)}\n${TRUNCATION_NOTE}\n`;
+  return bodiesOf(short, machine, email);
+}
+
+function bodiesOf(alert: Alert, machine: SnsAlertJson, emailText: string): SnsMessageBodies {
+  const json = JSON.stringify(machine);
+  return {
+    default: `${alert.title}\n\n${alert.message}`,
+    email: emailText,
+    'email-json': json,
+    sms: renderSms(alert),
+    // AWS Chatbot subscribes through an https endpoint and renders the custom-notification JSON it finds in the body.
+    https: JSON.stringify(renderChatbot(alert)),
+    sqs: json,
+    lambda: json,
+  };
+}
+
+function capFactStrings(facts: FindingFacts, cap: number): FindingFacts {
+  const entries = Object.entries(facts).map(([name, value]) => [name, typeof value === 'string' ? truncate(value, cap) : value]);
+  return Object.fromEntries(entries) as FindingFacts;
+}
+
+/** String attributes so subscribers can filter (e.g. a Slack channel for one account) without parsing bodies. */
+function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> {
+  const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+  return {
+    severity: text(alert.severity),
+    kind: text(alert.kind),
+    account: text(alert.account),
+    provider: text(alert.provider),
+    status: text(alert.status),
+  };
+}
+
+const ASCII_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
+  ['‘', "'"],
+  ['’', "'"],
+  ['‚', "'"],
+  ['′', "'"],
+  ['´', "'"],
+  ['“', '"'],
+  ['”', '"'],
+  ['„', '"'],
+  ['″', '"'],
+  ['«', '"'],
+  ['»', '"'],
+  ['…', '...'],
+  ['–', '-'],
+  ['—', '-'],
+  ['−', '-'],
+  ['•', '-'],
+  ['·', '-'],
+  ['≥', '>='],
+  ['≤', '<='],
+  ['×', 'x'],
+  ['→', '->'],
+  ['€', 'EUR'],
+  ['£', 'GBP'],
+  // Letters that have no decomposition, so stripping accents would drop them.
+  ['ø', 'o'],
+  ['Ø', 'O'],
+  ['æ', 'ae'],
+  ['Æ', 'AE'],
+  ['œ', 'oe'],
+  ['Œ', 'OE'],
+  ['ß', 'ss'],
+  ['ł', 'l'],
+  ['Ł', 'L'],
+  ['đ', 'd'],
+  ['Đ', 'D'],
+]);
+
+/**
+ * A subject SNS accepts: printable ASCII on one line, starting with a letter, digit or punctuation,
+ * under 100 characters. SNS rejects the whole publish otherwise, so this never trusts the renderer.
+ */
+function snsSubject(subject: string, alert: Alert): string {
+  const ascii = toAsciiLine(subject);
+  return truncate(ascii !== '' ? ascii : toAsciiLine(`[${alert.severity.toUpperCase()}] ${alert.kind}`), SNS_SUBJECT_MAX);
+}
+
+/** Printable ASCII on one line: typographic punctuation spelled out, accents stripped, the rest dropped. */
+function toAsciiLine(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (/\s/u.test(ch)) out += ' ';
+    else if (ch >= ' ' && ch <= '~') out += ch;
+    else {
+      const replacement = ASCII_REPLACEMENTS.get(ch) ?? ch.normalize('NFKD').replace(/\p{M}/gu, '');
+      out += [...replacement].filter((c) => c >= '!' && c <= '~').join('');
+    }
+  }
+  return out.replace(/ {2,}/g, ' ').trim();
+}
