@@ -256,6 +256,25 @@ describe('the check-budgets handler', () => {
     expect('accounts' in report && report.accounts[0]!.error!.message).toMatch(/\/budget-alerts\/missing/);
   });
 
+  it('throws when the state store fails, so that Lambda retries and the failure destination see it', async () => {
+    // Prepare: a table that does not exist.
+    const handler = createCheckHandler({
+      config,
+      tableName: 'no-such-table',
+      topics: TOPICS,
+      sns: new SNSClient({ region: 'us-east-1' }),
+      dynamodb,
+      logger: new Logger({ serviceName: 'budget-alerts' }),
+      metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
+      clock: () => NOW,
+      ssmCacheKey: 'no-such-table',
+    });
+
+    // Act / Assess
+    await expect(handler({}, lambdaContext())).rejects.toMatchObject({ name: 'StateError', message: expect.stringContaining('no-such-table') });
+    expect(published()).toEqual([]);
+  });
+
   it('emits per-account metrics and never logs a key', async () => {
     // Prepare: one vendor echoes the key back in an error body.
     sandbox.inject({ vendor: 'account-api', fault: { kind: 'echo-key', status: 400 }, times: Infinity });
