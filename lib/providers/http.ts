@@ -53,7 +53,7 @@ export interface HttpClient {
   getJson(request: JsonRequest): Promise<JsonResponse>;
 }
 
-export const DEFAULT_USER_AGENT = 'budget-alerts/0.1 (+https://github.com/budget-alerts/budget-alerts)';
+export const DEFAULT_USER_AGENT = 'budget-alerts/0.1 (prepaid API-credit budget monitor)';
 
 /** Pixelcut allows about 5 requests per second per account; the others publish no limit. */
 export const DEFAULT_VENDOR_LIMITS: Readonly<Record<ProviderName, VendorLimits>> = Object.freeze({
