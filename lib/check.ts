@@ -7,6 +7,7 @@ import { ledgerWindow } from './budget/period.js';
 import type { Finding } from './budget/types.js';
 import type { AccountConfig, BudgetsConfig } from './config.js';
 import type { AlertPublisher } from './delivery/types.js';
+import { mapConcurrent } from './concurrency.js';
 import { ProviderError } from './errors.js';
 import type { HttpClient } from './providers/http.js';
 import { redact } from './providers/http.js';
@@ -182,18 +183,4 @@ function evaluateSnapshot(account: AccountConfig, snapshot: AccountSnapshot, pri
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
-}
-
-/** Maps with at most `limit` calls in flight, keeping the input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
 }

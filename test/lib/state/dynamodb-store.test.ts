@@ -1,0 +1,292 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AlertRecord } from '../../../lib/alerts/types.js';
+import { StateError } from '../../../lib/errors.js';
+import { createDynamoDbStore, STATE_TABLE_KEYS } from '../../../lib/state/dynamodb-store.js';
+import type { BalanceSample } from '../../../lib/state/types.js';
+import { createStateTable, dynamoClient, startDynalite, type RunningDynalite } from '../../helpers/dynalite.js';
+
+const NOW = new Date('2026-11-10T12:00:00Z');
+
+function record(overrides: Partial<AlertRecord> = {}): AlertRecord {
+  return {
+    key: 'video-prod/balance.low',
+    account: 'video-prod',
+    kind: 'balance.low',
+    status: 'firing',
+    severity: 'warning',
+    notifiedAt: NOW.toISOString(),
+    version: 1,
+    ...overrides,
+  };
+}
+
+describe('createDynamoDbStore against dynalite', () => {
+  let dynamo: RunningDynalite;
+  let client: DynamoDBClient;
+  let tableName: string;
+  let tables = 0;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    client = dynamoClient(dynamo.endpoint);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await dynamo?.close();
+  });
+  beforeEach(async () => {
+    tableName = `state-${++tables}`;
+    await createStateTable(client, tableName);
+  });
+
+  const store = (now: Date = NOW) => createDynamoDbStore({ client, tableName, now: () => now });
+
+  it('starts empty', async () => {
+    const view = await store().load(['video-prod']);
+    expect(view.alerts.size).toBe(0);
+    expect(view.accounts.size).toBe(0);
+  });
+
+  it('claims only against the version it planned from', async () => {
+    // Prepare
+    const states = store();
+    const first = record({ once: '2026-11', expiresAt: '2026-12-01T00:00:00Z' });
+
+    // Act
+    const won = await states.claim(first, undefined);
+    const lost = await states.claim(record({ version: 1 }), undefined); // another run that also saw no record
+    const stale = await states.claim(record({ version: 5 }), record({ version: 4 })); // planned from an older version
+    const next = await states.claim(record({ status: 'resolved', version: 2 }), first);
+
+    // Assess
+    expect([won, lost, stale, next]).toEqual([true, false, false, true]);
+    expect((await states.load(['video-prod'])).alerts.get(first.key)).toEqual(record({ status: 'resolved', version: 2 }));
+  });
+
+  it('round-trips every field of a record', async () => {
+    const full = record({ once: '2026-11', expiresAt: '2026-12-01T00:00:00.000Z', pendingUntil: '2026-11-10T12:10:00.000Z', version: 7 });
+
+    await store().claim(full, undefined);
+
+    expect((await store().load(['video-prod'])).alerts.get(full.key)).toEqual(full);
+  });
+
+  it('releases a claim back to the prior record, or removes it when there was none', async () => {
+    // Prepare
+    const states = store();
+    const prior = record({ status: 'resolved', version: 3 });
+    await states.claim(prior, undefined);
+    const claimed = record({ version: 4, pendingUntil: NOW.toISOString() });
+    await states.claim(claimed, prior);
+    const other = record({ key: 'video-prod/balance.runway', version: 1 });
+    await states.claim(other, undefined);
+
+    // Act
+    await states.release(claimed, prior);
+    await states.release(other, undefined);
+
+    // Assess
+    const alerts = (await states.load(['video-prod'])).alerts;
+    expect(alerts.get(prior.key)).toMatchObject({ status: 'resolved', version: 5 });
+    expect(alerts.get(prior.key)?.pendingUntil).toBeUndefined();
+    expect(alerts.has(other.key)).toBe(false);
+  });
+
+  it('leaves a record alone when releasing or confirming a claim that is no longer ours', async () => {
+    // Prepare: our claim (v1) was overtaken by another run's (v2).
+    const states = store();
+    const ours = record({ pendingUntil: '2026-11-10T12:10:00Z' });
+    await states.claim(ours, undefined);
+    const theirs = record({ version: 2, status: 'resolved', pendingUntil: '2026-11-10T12:20:00Z' });
+    await states.claim(theirs, ours);
+
+    // Act
+    await states.confirm(ours);
+    await states.release(ours, undefined);
+
+    // Assess
+    expect((await states.load(['video-prod'])).alerts.get(ours.key)).toEqual(theirs);
+  });
+
+  it('confirms a claim by clearing its pending mark and bumping the version', async () => {
+    const states = store();
+    const claimed = record({ pendingUntil: '2026-11-10T12:10:00Z' });
+    await states.claim(claimed, undefined);
+
+    await states.confirm(claimed);
+
+    const stored = (await states.load(['video-prod'])).alerts.get(claimed.key);
+    expect(stored?.pendingUntil).toBeUndefined();
+    expect(stored?.version).toBe(2);
+  });
+
+  it('round-trips account states, including a full 3000-sample balance history', async () => {
+    // Prepare
+    const start = Date.parse('2026-10-01T00:00:00Z');
+    const balanceHistory: BalanceSample[] = Array.from({ length: 3000 }, (_, i) => ({
+      at: new Date(start + i * 15 * 60_000).toISOString(),
+      available: Math.round((100_000 - i * 33.37) * 100) / 100,
+    }));
+    const states = new Map([
+      ['video-prod', { consecutiveFailures: 0, balanceHistory, lastCheckedAt: NOW.toISOString() }],
+      ['other', { consecutiveFailures: 2, balanceHistory: [] }],
+    ]);
+
+    // Act
+    await store().saveAccounts(states);
+    await store().saveAccounts(new Map([['other', { consecutiveFailures: 3, balanceHistory: [{ at: NOW.toISOString(), available: 5 }] }]]));
+
+    // Assess
+    const view = await store().load(['video-prod', 'other']);
+    expect(view.accounts.get('video-prod')).toEqual(states.get('video-prod'));
+    expect(view.accounts.get('other')).toEqual({ consecutiveFailures: 3, balanceHistory: [{ at: NOW.toISOString(), available: 5 }] });
+  });
+
+  it('saves many accounts at once (more than one batch)', async () => {
+    const states = new Map(Array.from({ length: 60 }, (_, i) => [`acct-${i}`, { consecutiveFailures: i, balanceHistory: [] }]));
+
+    await store().saveAccounts(states);
+
+    const view = await store().load([...states.keys()]);
+    expect(view.accounts.size).toBe(60);
+    expect(view.accounts.get('acct-59')?.consecutiveFailures).toBe(59);
+  });
+
+  it('loads only the accounts asked for, and hides records past their TTL', async () => {
+    // Prepare
+    const states = store();
+    await states.claim(record(), undefined);
+    await states.claim(record({ key: 'other/balance.low', account: 'other' }), undefined);
+    await states.claim(record({ key: 'other/budget.actual:50/2026-09', account: 'other', kind: 'budget.actual', expiresAt: '2026-10-01T00:00:00Z' }), undefined);
+    await states.saveAccounts(new Map([['video-prod', { consecutiveFailures: 1, balanceHistory: [] }]]));
+
+    // Act
+    const view = await states.load(['other']);
+
+    // Assess
+    expect([...view.alerts.keys()]).toEqual(['other/balance.low']);
+    expect(view.accounts.size).toBe(0);
+  });
+
+  it('writes the TTL attribute in epoch seconds, and lets a new claim replace an expired record DynamoDB has not deleted yet', async () => {
+    // Prepare
+    const expired = record({ key: 'video-prod/budget.actual:50/2026-09', kind: 'budget.actual', expiresAt: '2026-10-01T00:00:00Z' });
+    await store().claim(expired, undefined);
+
+    // Act
+    const reclaimed = await store().claim({ ...expired, expiresAt: '2026-12-01T00:00:00Z' }, undefined);
+
+    // Assess
+    const { Items } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'video-prod' } } }));
+    expect(reclaimed).toBe(true);
+    expect(Items?.[0]?.[STATE_TABLE_KEYS.ttlAttribute]).toEqual({ N: String(Date.parse('2026-12-01T00:00:00Z') / 1000) });
+    expect(Items?.[0]?.sk).toEqual({ S: 'alert#video-prod/budget.actual:50/2026-09' });
+  });
+
+  it('follows query pages past 1 MB', async () => {
+    // Prepare: 12 records of ~100 KB each (padding the store ignores) exceed one 1 MB Query page.
+    const padding = { S: 'x'.repeat(100_000) };
+    for (let i = 0; i < 12; i++) {
+      const key = `video-prod/k${String(i).padStart(2, '0')}`;
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            pk: { S: 'video-prod' },
+            sk: { S: `alert#${key}` },
+            key: { S: key },
+            account: { S: 'video-prod' },
+            kind: { S: 'balance.low' },
+            status: { S: 'firing' },
+            severity: { S: 'warning' },
+            notifiedAt: { S: NOW.toISOString() },
+            version: { N: '1' },
+            padding,
+          },
+        }),
+      );
+    }
+    const send = vi.spyOn(client, 'send');
+
+    // Act
+    const view = await store().load(['video-prod']);
+
+    // Assess
+    expect(view.alerts.size).toBe(12);
+    expect(send.mock.calls.filter(([command]) => command instanceof QueryCommand).length).toBeGreaterThan(1);
+    send.mockRestore();
+  });
+
+  it('reports a corrupt item instead of ignoring it', async () => {
+    await client.send(
+      new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'video-prod' }, sk: { S: 'alert#video-prod/x' }, key: { S: 'video-prod/x' } } }),
+    );
+
+    const error = await store().load(['video-prod']).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as Error).message).toContain(tableName);
+    expect((error as Error).message).toContain('alert#video-prod/x');
+  });
+});
+
+describe('createDynamoDbStore when DynamoDB throttles', () => {
+  let server: Server;
+  let endpoint: string;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    // Answers every call as DynamoDB does when a table is over its capacity.
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const target = String(req.headers['x-amz-target']);
+        requests.push(target);
+        // Reads over a table's capacity get the first; the control plane's request-rate limit the second.
+        const type = target.endsWith('.Query') ? 'ProvisionedThroughputExceededException' : 'ThrottlingException';
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'test' });
+        res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'Rate of requests exceeds the allowed throughput.' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  afterEach(() => {
+    requests.length = 0;
+    vi.restoreAllMocks();
+  });
+
+  it('lets the SDK retry, then reports a StateError naming the table', async () => {
+    // Prepare: the SDK's backoff is random × up to seconds per retry; a small "random" keeps the test fast.
+    vi.spyOn(Math, 'random').mockReturnValue(0.01);
+    const client = dynamoClient(endpoint);
+    const states = createDynamoDbStore({ client, tableName: 'budget-alerts-state', now: () => NOW });
+
+    // Act
+    const loadError = await states.load(['video-prod']).catch((e: unknown) => e);
+    const loadAttempts = requests.length;
+    const claimError = await states.claim(record(), undefined).catch((e: unknown) => e);
+    const maxAttempts = await client.config.maxAttempts(); // the SDK's default for DynamoDB (4 in this version)
+    client.destroy();
+
+    // Assess
+    expect(maxAttempts).toBeGreaterThan(1);
+    expect(loadAttempts).toBe(maxAttempts);
+    expect(requests).toHaveLength(2 * maxAttempts);
+    expect(requests.every((target) => target.endsWith('.Query') || target.endsWith('.PutItem'))).toBe(true);
+    expect(loadError).toBeInstanceOf(StateError);
+    expect((loadError as Error).message).toMatch(/Query on table budget-alerts-state .*ProvisionedThroughputExceededException/);
+    expect((loadError as Error).cause).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(claimError).toBeInstanceOf(StateError);
+    expect((claimError as Error).message).toContain('table budget-alerts-state');
+    expect((claimError as Error).message).toContain('video-prod / alert#video-prod/balance.low');
+    expect((claimError as Error).message).toContain('ThrottlingException');
+  });
+});
