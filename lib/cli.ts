@@ -5,6 +5,7 @@ import { budgetsJsonSchema, loadBudgets, type BudgetsConfig } from './config.js'
 import { createConsolePublisher } from './delivery/console-publisher.js';
 import { ConfigError, StateError, UsageError } from './errors.js';
 import { createKeyResolver } from './keys.js';
+import { runKeys, type SecretInput } from './keys-cli.js';
 import { createHttpClient } from './providers/http.js';
 import { runDemo } from './demo.js';
 import { createFileStore } from './state/file-store.js';
@@ -20,6 +21,8 @@ export interface CliIo {
   readonly clock?: () => Date;
   /** SSM client factory for `{ssm}` keys. @default new SSMClient({}) */
   readonly ssm?: () => SSMClient;
+  /** Where `keys put` reads the key from (a terminal is read without echo). */
+  readonly stdin?: SecretInput;
 }
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, someFailed: 3 } as const;
@@ -36,6 +39,11 @@ Commands:
             --json            print exactly one JSON report on stdout
   validate  Validate a budgets file:   --config FILE
   schema    Print the JSON Schema of the budgets file (for editors)
+  keys put <account-id> --config FILE
+            Store the account's API key (read from stdin, never echoed) as a SecureString
+            in the SSM parameter its apiKey names (overwrites)
+  keys check --config FILE
+            Report which configured SSM parameters exist (values are never read; exit 3 if some are missing)
   demo      Replay a month of simulated vendor activity and show the alerts on every channel
 
 Exit codes: 0 every account checked · 3 some account could not be checked ·
@@ -51,6 +59,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runCheck(rest, io);
       case 'validate':
         return await runValidate(rest, io);
+      case 'keys':
+        return await runKeys(rest, io);
       case 'schema':
         parse(rest, {});
         io.stdout.write(`${JSON.stringify(budgetsJsonSchema(), null, 2)}\n`);

@@ -1,0 +1,74 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { validateBudgets, type BudgetsConfig } from '../../lib/config.js';
+import { BudgetAlertsStack } from '../../infra/budget-alerts-stack.js';
+import type { BudgetAlertsProps } from '../../infra/budget-alerts.js';
+
+/** Every notify kind and severity, three schedules (one with a '/' in it), an `{env}` account and a shared parameter. */
+export const FULL: BudgetsConfig = validateBudgets(
+  {
+    notify: [
+      { email: 'finance@example.com' },
+      { email: 'oncall@example.com', minSeverity: 'critical' },
+      { sms: '+15551234567', minSeverity: 'critical' },
+      { https: 'https://hooks.example.com/budget', minSeverity: 'info' },
+      { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } },
+    ],
+    accounts: [
+      { id: 'video-prod', provider: 'pictory', apiKey: { ssm: '/budget-alerts/video-prod' }, budget: { monthly: 500 } },
+      { id: 'images', provider: 'pixelcut', apiKey: { ssm: 'budget-alerts-images' }, schedule: 'rate(15 minutes)' },
+      { id: 'images-eu', provider: 'pixelcut', apiKey: { ssm: 'budget-alerts-images' }, schedule: 'rate(15 minutes)' },
+      {
+        id: 'speech',
+        provider: 'account-api',
+        baseUrl: 'https://api.example.com',
+        apiKey: { ssm: '/budget-alerts/speech' },
+        schedule: 'cron(0/30 7-19 ? * MON-FRI *)',
+      },
+      { id: 'local', provider: 'pictory', apiKey: { env: 'LOCAL_KEY' } },
+    ],
+  },
+  'full.yaml',
+);
+
+/** No notify list, one account. */
+export const MINIMAL: BudgetsConfig = validateBudgets(
+  { accounts: [{ id: 'solo', provider: 'pictory', apiKey: { ssm: '/keys/solo' } }] },
+  'minimal.yaml',
+);
+
+export const CUSTOMER_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+/** A stack like the app's, without bundling (template tests need no handler build). */
+export function buildStack(budgets: BudgetsConfig, props: Partial<Omit<BudgetAlertsProps, 'budgets'>> = {}): BudgetAlertsStack {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return new BudgetAlertsStack(app, 'Test', { budgets, ...props });
+}
+
+
+/** Logical id of the single resource of `type` whose construct path ends with `pathSuffix`. */
+export function logicalIdOf(stack: Stack, pathSuffix: string): string {
+  const found = stack.node
+    .findAll()
+    .filter((c) => c.node.path.endsWith(pathSuffix) && 'cfnResourceType' in c);
+  if (found.length !== 1) throw new Error(`${found.length} resources end with ${pathSuffix}`);
+  return stack.getLogicalId(found[0] as never);
+}
+
+/**
+ * Renders a CloudFormation string value (a plain string or an Fn::Join of strings and Refs/GetAtts) with
+ * `${LogicalId}` / `${LogicalId.Attr}` in place of each reference, so JSON built from tokens can be parsed.
+ */
+export function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (isObject(value) && 'Ref' in value) return `\${${String(value.Ref)}}`;
+  if (isObject(value) && 'Fn::GetAtt' in value) return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`;
+  if (isObject(value) && 'Fn::Join' in value) {
+    const [separator, parts] = value['Fn::Join'] as [string, unknown[]];
+    return parts.map(render).join(separator);
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
