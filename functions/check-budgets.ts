@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
-import { validateBudgets } from '../lib/config.js';
+import { validateBudgets } from '../lib/config-schema.js';
 import { createCheckHandler } from './check-handler.js';
 
 // Lambda entry point: wiring only. Everything here runs once per container (cold start).

@@ -9,7 +9,7 @@ import ssm from '@middy/ssm';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { checkAccounts, type Report } from '../lib/check.js';
-import { DEFAULT_SCHEDULE, formatPath, type AccountConfig, type BudgetsConfig } from '../lib/config.js';
+import { DEFAULT_SCHEDULE, formatPath, type AccountConfig, type BudgetsConfig } from '../lib/config-schema.js';
 import type { Severity } from '../lib/budget/types.js';
 import { createSnsPublisher } from '../lib/delivery/sns-publisher.js';
 import { KeyUnavailableError } from '../lib/errors.js';

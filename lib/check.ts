@@ -15,6 +15,13 @@ import { fetchSnapshot } from './providers/index.js';
 import type { AccountSnapshot, Balance, ProviderName } from './providers/types.js';
 import { emptyAccountState, type AccountState, type AlertStateStore } from './state/types.js';
 
+/**
+ * Accounts checked at once unless CheckDeps.concurrency says otherwise: twice the per-vendor request
+ * limit, so that Account API accounts paging their ledgers (one request in flight each) cannot leave the
+ * vendors' request slots idle. Memory stays small: an account holds at most its month's ledger.
+ */
+export const DEFAULT_CHECK_CONCURRENCY = 64;
+
 /** Everything the check needs from the outside world. */
 export interface CheckDeps {
   readonly http: HttpClient;
@@ -22,7 +29,7 @@ export interface CheckDeps {
   readonly publisher: AlertPublisher;
   /** Obtains an account's API key (environment, SSM …); throws a ProviderError when it cannot. */
   readonly resolveKey: (account: AccountConfig) => Promise<string>;
-  /** Accounts checked at once. @default 16 */
+  /** Accounts checked at once. @default DEFAULT_CHECK_CONCURRENCY */
   readonly concurrency?: number;
   /** Evaluate and report, but change no state and send nothing. @default false */
   readonly dryRun?: boolean;
@@ -71,8 +78,20 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
   const accounts = config.accounts;
   const view = await deps.store.load(accounts.map((a) => a.id));
 
-  const outcomes = await mapConcurrent(accounts, deps.concurrency ?? 16, (account) =>
-    checkOne(deps, account, view.accounts.get(account.id) ?? emptyAccountState(), now),
+  // Accounts in one time zone share a window, and building a zoned calendar (an Intl.DateTimeFormat) costs
+  // ~0.15 ms: per account that was 5 % of a 1,000-account check's CPU. A zone that throws is not cached.
+  const windows = new Map<string, LedgerWindow>();
+  const windowIn = (timeZone: string): LedgerWindow => {
+    let window = windows.get(timeZone);
+    if (window === undefined) {
+      window = ledgerWindow(now, timeZone);
+      windows.set(timeZone, window);
+    }
+    return window;
+  };
+
+  const outcomes = await mapConcurrent(accounts, deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY, (account) =>
+    checkOne(deps, account, view.accounts.get(account.id) ?? emptyAccountState(), now, windowIn),
   );
 
   const nowIso = now.toISOString();
@@ -99,7 +118,7 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
     sent = planned.map((p) => p.alert);
   } else {
     const pendingUntil = new Date(now.getTime() + (deps.claimTtlMs ?? 10 * 60_000)).toISOString();
-    const delivered = await mapConcurrent(planned, deps.concurrency ?? 16, async ({ alert, prior, next }) => {
+    const delivered = await mapConcurrent(planned, deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY, async ({ alert, prior, next }) => {
       const claimed: AlertRecord = { ...next, version: (prior?.version ?? 0) + 1, pendingUntil };
       if (!(await deps.store.claim(claimed, prior))) return 'taken' as const;
       try {
@@ -126,13 +145,21 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
   };
 }
 
-async function checkOne(deps: CheckDeps, account: AccountConfig, prior: AccountState, now: Date): Promise<AccountOutcome> {
+type LedgerWindow = ReturnType<typeof ledgerWindow>;
+
+async function checkOne(
+  deps: CheckDeps,
+  account: AccountConfig,
+  prior: AccountState,
+  now: Date,
+  windowIn: (timeZone: string) => LedgerWindow,
+): Promise<AccountOutcome> {
   let apiKey: string | undefined;
   try {
     apiKey = await deps.resolveKey(account);
     const snapshot = await fetchSnapshot(
       account.provider,
-      { accountId: account.id, baseUrl: account.baseUrl, apiKey, window: ledgerWindow(now, account.timezone), now },
+      { accountId: account.id, baseUrl: account.baseUrl, apiKey, window: windowIn(account.timezone), now },
       deps.http,
     );
     return evaluateSnapshot(account, snapshot, prior, now);

@@ -71,10 +71,13 @@ export function mergePictoryLedger(
 function toLedgerEntry(transaction: PictoryTransaction): LedgerEntry {
   const amount = Math.abs(transaction.amount);
   const description = transaction.description ?? transaction.source;
-  const common = { id: transaction.transactionId, at: transaction.transactionDate, ...(description ? { description } : {}) };
-  if (transaction.type === 'debit') return { ...common, type: 'debit', delta: -amount };
-  const type = transaction.source?.trim().toLowerCase() === 'monthly reset' ? 'reset' : 'credit';
-  return { ...common, type, delta: amount };
+  const isDebit = transaction.type === 'debit';
+  const type = isDebit ? 'debit' : transaction.source?.trim().toLowerCase() === 'monthly reset' ? 'reset' : 'credit';
+  const delta = isDebit ? -amount : amount;
+  // Built without spreads: a month of entries per account, for every account, made them a hot spot.
+  return description
+    ? { id: transaction.transactionId, at: transaction.transactionDate, description, type, delta }
+    : { id: transaction.transactionId, at: transaction.transactionDate, type, delta };
 }
 
 /** Every UTC calendar month that [from, to] touches, in order. */

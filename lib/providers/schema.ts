@@ -31,10 +31,16 @@ function parseTimestamp(value: string): number {
 
 /** An ISO 8601 timestamp (UTC unless it carries an offset), as a Date. */
 export const timestamp = z
-  .custom<string>((value) => typeof value === 'string' && !Number.isNaN(parseTimestamp(value)), {
-    error: 'expected an ISO 8601 date-time',
-  })
-  .transform((value) => new Date(parseTimestamp(value)));
+  .custom<string>((value) => typeof value === 'string', { error: 'expected an ISO 8601 date-time' })
+  // Parsed once, here (a ledger holds hundreds of them): an unreadable string is the same issue as a non-string.
+  .transform((value, ctx) => {
+    const ms = parseTimestamp(value);
+    if (Number.isNaN(ms)) {
+      ctx.issues.push({ code: 'custom', message: 'expected an ISO 8601 date-time', input: value });
+      return z.NEVER;
+    }
+    return new Date(ms);
+  });
 
 /** An id that vendors send as a string or an integer; kept as a string. */
 export const identifier = z

@@ -109,9 +109,18 @@ describe('checkAccounts', () => {
 
   it('re-sends an alert whose claim was left pending by a run that died mid-send', async () => {
     // Prepare: a run claims but never confirms or releases (the process died).
-    const dying: AlertPublisher = { publish: () => new Promise<void>(() => undefined) };
+    let claimedAll!: () => void;
+    const allClaimed = new Promise<void>((resolve) => (claimedAll = resolve));
+    let calls = 0;
+    // publish is called only after its claim landed: once all four hang there, every claim is pending.
+    const dying: AlertPublisher = {
+      publish: () => {
+        if (++calls === 4) claimedAll();
+        return new Promise<void>(() => undefined);
+      },
+    };
     void checkAccounts(deps(dying, { claimTtlMs: 60_000 }), config, NOW);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await allClaimed;
     const soon = recordingPublisher();
     const later = recordingPublisher();
 

@@ -1,0 +1,73 @@
+// A sandbox in its own process, so the vendors' CPU work does not share a core with the check being measured.
+// Driven over IPC by sandbox-process.ts.
+import { startSandbox, type Sandbox, type SandboxAccountSpec } from '../../lib/sandbox/index.js';
+import type { SpecJson } from './workload.js';
+
+export type ChildRequest =
+  | { type: 'start'; now: string; latencyMs: number; enforceRateLimits: boolean; accounts: SpecJson[] }
+  | { type: 'summary'; clear: boolean }
+  | { type: 'setNow'; now: string }
+  | { type: 'close' };
+
+/** Requests the sandbox answered since the last clear: per vendor and path, and per status. */
+export interface RequestSummary {
+  readonly total: number;
+  readonly byRoute: Record<string, number>;
+  readonly byStatus: Record<string, number>;
+  /** CPU time the sandbox process used since the last summary, in ms. */
+  readonly cpuMs: number;
+}
+
+export function toSpec(json: SpecJson): SandboxAccountSpec {
+  return { ...json, start: new Date(json.start) };
+}
+
+let sandbox: Sandbox | undefined;
+let cpuSince = process.cpuUsage();
+
+process.on('message', (message: ChildRequest) => {
+  void handle(message).catch((error: unknown) => {
+    process.send?.({ type: 'error', message: error instanceof Error ? error.stack : String(error) });
+  });
+});
+
+async function handle(message: ChildRequest): Promise<void> {
+  switch (message.type) {
+    case 'start':
+      sandbox = await startSandbox({
+        now: new Date(message.now),
+        latencyMs: message.latencyMs,
+        enforceRateLimits: message.enforceRateLimits,
+        accounts: message.accounts.map(toSpec),
+      });
+      process.send?.({ type: 'started', urls: sandbox.urls });
+      return;
+    case 'summary': {
+      const requests = sandbox?.requests() ?? [];
+      const byRoute: Record<string, number> = {};
+      const byStatus: Record<string, number> = {};
+      for (const r of requests) {
+        const route = `${r.vendor} ${r.path}`;
+        byRoute[route] = (byRoute[route] ?? 0) + 1;
+        byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      }
+      const cpu = process.cpuUsage(cpuSince);
+      if (message.clear) {
+        sandbox?.clearRequests();
+        cpuSince = process.cpuUsage();
+      }
+      const cpuMs = (cpu.user + cpu.system) / 1_000;
+      process.send?.({ type: 'summary', summary: { total: requests.length, byRoute, byStatus, cpuMs } satisfies RequestSummary });
+      return;
+    }
+    case 'setNow':
+      sandbox?.setNow(new Date(message.now));
+      process.send?.({ type: 'ok' });
+      return;
+    case 'close':
+      await sandbox?.close();
+      process.send?.({ type: 'closed' });
+      process.disconnect?.();
+      return;
+  }
+}

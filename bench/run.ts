@@ -1,0 +1,54 @@
+// `npm run bench`: every benchmark, one after another, then the targets. Options: --quick (sequential
+// baseline of 1,000 accounts extrapolated from 100), --sweep (throughput at several concurrency limits).
+import { cpus } from 'node:os';
+import { runAwsCalls } from './aws-calls.js';
+import { runColdStart } from './cold-start.js';
+import { flag } from './lib/main.js';
+import { formatKb, formatMb, formatRatio, median, printTable, verdict } from './lib/stats.js';
+import { runMemory } from './memory.js';
+import { runThroughput } from './throughput.js';
+
+const started = performance.now();
+console.log(`budget-alerts benchmarks · ${new Date().toISOString()}`);
+console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${process.platform}/${process.arch}`);
+console.log('progress goes to stderr; the tables below are the results.');
+
+const throughput = await runThroughput({ quick: flag('quick') !== undefined, sweep: flag('sweep') !== undefined });
+const coldStart = await runColdStart(Number(flag('runs') ?? 25));
+const memory = await runMemory(1_000, 3);
+const aws = await runAwsCalls();
+
+const big = throughput.find((r) => r.n === 1_000 && r.label === 'defaults');
+const wall = big === undefined ? Number.NaN : median(big.wallMs);
+const ratio = big === undefined ? Number.NaN : wall / big.bound.boundMs;
+const speedup = big === undefined ? Number.NaN : median(big.sequentialMs) / wall;
+const loadRatio = median(coldStart.fn.importMs) / median(coldStart.baseline.importMs);
+const peakOf = (heap: string): number => median(memory.filter((m) => m.heap === heap).map((m) => m.peakRssBytes));
+const [cold, warm, steady] = aws.result.invocations;
+const dynamoTotal = (inv: typeof cold): number => [...(inv?.dynamo.values() ?? [])].reduce((a, b) => a + b, 0);
+
+printTable(
+  'Targets',
+  ['target', 'measured', 'result'],
+  [
+    ['throughput, 1,000 accounts: wall ≤ 1.3 × lower bound', formatRatio(ratio), verdict(ratio <= 1.3)],
+    ['throughput, 1,000 accounts: ≥ 20 × faster than sequential', formatRatio(speedup), verdict(speedup >= 20)],
+    ['bundle ≤ 250 KB minified', formatKb(coldStart.bundleBytes), verdict(coldStart.bundleBytes <= 250_000)],
+    ['module load ≤ 1.5 × SDK-only baseline', formatRatio(loadRatio), verdict(loadRatio <= 1.5)],
+    ['peak RSS ≤ 128 MB, 1,000 accounts (Lambda 128 MB heap sizing)', formatMb(peakOf('Lambda 128 MB heap')), verdict(peakOf('Lambda 128 MB heap') <= 128 * 2 ** 20)],
+    ['peak RSS ≤ 128 MB, 1,000 accounts (V8 default heap sizing)', formatMb(peakOf('V8 defaults')), verdict(peakOf('V8 defaults') <= 128 * 2 ** 20)],
+    ['warm invocation: 0 SSM calls', String((warm?.ssmCalls ?? 0) + (steady?.ssmCalls ?? 0)), verdict((warm?.ssmCalls ?? 1) === 0 && (steady?.ssmCalls ?? 1) === 0)],
+    [
+      'SNS calls = alerts × topics routed',
+      aws.result.invocations.map((i) => `${i.sns}/${i.expectedPublishes}`).join(', '),
+      verdict(aws.result.invocations.every((i) => i.sns === i.expectedPublishes)),
+    ],
+    [
+      'DynamoDB calls O(alerts + accounts)',
+      aws.result.invocations.map((i) => `${dynamoTotal(i)} (${i.alerts} alerts)`).join(', '),
+      verdict(aws.result.invocations.every((i) => dynamoTotal(i) === 100 + 2 * i.alerts + 4)),
+    ],
+    ['monthly cost, 100 accounts hourly (estimate)', `$${aws.monthlyUsd.toFixed(2)}`, cold === undefined ? '' : 'see the cost table'],
+  ],
+);
+console.log(`\nall benchmarks: ${((performance.now() - started) / 1_000).toFixed(0)} s`);
