@@ -64,13 +64,13 @@ const GSM7_BASIC = new Set(
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
 );
 
-const GSM7_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
+/** Typographic punctuation and symbols spelled in plain ASCII (shared by the SMS and e-mail subject renderers). */
+export const TYPOGRAPHY_TO_ASCII: ReadonlyMap<string, string> = new Map([
   ['‘', "'"],
   ['’', "'"],
   ['‚', "'"],
   ['‛', "'"],
   ['′', "'"],
-  ['`', "'"],
   ['´', "'"],
   ['“', '"'],
   ['”', '"'],
@@ -91,6 +91,12 @@ const GSM7_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
   ['×', 'x'],
   ['→', '->'],
   ['€', 'EUR'],
+]);
+
+const GSM7_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
+  ...TYPOGRAPHY_TO_ASCII,
+  // ASCII that GSM-7 has only in its two-septet extension table.
+  ['`', "'"],
   ['[', '('],
   [']', ')'],
   ['{', '('],

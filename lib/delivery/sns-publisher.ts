@@ -1,6 +1,6 @@
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import { renderChatbot, renderEmail, renderJson, renderSms, type AlertJson } from '../alerts/render.js';
-import { truncate } from '../alerts/text.js';
+import { truncate, TYPOGRAPHY_TO_ASCII } from '../alerts/text.js';
 import type { Alert } from '../alerts/types.js';
 import type { FindingFacts, Severity } from '../budget/types.js';
 import { PublishError } from '../errors.js';
@@ -181,28 +181,7 @@ function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> 
 }
 
 const ASCII_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
-  ['‘', "'"],
-  ['’', "'"],
-  ['‚', "'"],
-  ['′', "'"],
-  ['´', "'"],
-  ['“', '"'],
-  ['”', '"'],
-  ['„', '"'],
-  ['″', '"'],
-  ['«', '"'],
-  ['»', '"'],
-  ['…', '...'],
-  ['–', '-'],
-  ['—', '-'],
-  ['−', '-'],
-  ['•', '-'],
-  ['·', '-'],
-  ['≥', '>='],
-  ['≤', '<='],
-  ['×', 'x'],
-  ['→', '->'],
-  ['€', 'EUR'],
+  ...TYPOGRAPHY_TO_ASCII,
   ['£', 'GBP'],
   // Letters that have no decomposition, so stripping accents would drop them.
   ['ø', 'o'],

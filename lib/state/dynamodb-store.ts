@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { AlertRecord } from '../alerts/types.js';
-import { ALERT_KINDS } from '../budget/types.js';
 import { StateError } from '../errors.js';
 import type { AccountState, AlertStateStore, BalanceSample, StateView } from './types.js';
 import { mapConcurrent } from '../concurrency.js';
+import { alertRecordSchema } from './record-schema.js';
 
 /**
  * The table's key schema and TTL attribute, shared with the CDK construct that creates the table.
@@ -44,18 +44,6 @@ const BATCH_SIZE = 25;
 /** Attempts at writing a batch's unprocessed items before giving up. */
 const BATCH_ATTEMPTS = 8;
 
-const recordSchema = z.object({
-  key: z.string(),
-  account: z.string(),
-  kind: z.enum(ALERT_KINDS),
-  status: z.enum(['firing', 'resolved']),
-  severity: z.enum(['info', 'warning', 'critical']),
-  notifiedAt: z.string(),
-  once: z.string().optional(),
-  expiresAt: z.string().optional(),
-  pendingUntil: z.string().optional(),
-  version: z.number().int().nonnegative(),
-});
 
 const accountSchema = z.object({
   consecutiveFailures: z.number().int().nonnegative(),
@@ -277,7 +265,7 @@ function recordToItem(record: AlertRecord): Item {
 }
 
 function itemToRecord(item: Item, where: () => string): AlertRecord {
-  const parsed = recordSchema.safeParse(plain(item));
+  const parsed = alertRecordSchema.safeParse(plain(item));
   if (!parsed.success) throw corrupt(parsed.error, where);
   const { once, expiresAt, pendingUntil, ...rest } = parsed.data;
   return {

@@ -3,22 +3,10 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod';
 import type { AlertRecord } from '../alerts/types.js';
-import { ALERT_KINDS } from '../budget/types.js';
 import { StateError } from '../errors.js';
 import type { AccountState, AlertStateStore, StateView } from './types.js';
+import { alertRecordSchema } from './record-schema.js';
 
-const recordSchema = z.object({
-  key: z.string(),
-  account: z.string(),
-  kind: z.enum(ALERT_KINDS),
-  status: z.enum(['firing', 'resolved']),
-  severity: z.enum(['info', 'warning', 'critical']),
-  notifiedAt: z.string(),
-  once: z.string().optional(),
-  expiresAt: z.string().optional(),
-  pendingUntil: z.string().optional(),
-  version: z.number().int().nonnegative(),
-});
 
 const accountStateSchema = z.object({
   consecutiveFailures: z.number().int().nonnegative(),
@@ -28,7 +16,7 @@ const accountStateSchema = z.object({
 
 const fileSchema = z.object({
   version: z.literal(1),
-  alerts: z.record(z.string(), recordSchema),
+  alerts: z.record(z.string(), alertRecordSchema),
   accounts: z.record(z.string(), accountStateSchema),
 });
 type StateFile = z.infer<typeof fileSchema>;
