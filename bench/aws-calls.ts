@@ -5,7 +5,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { createCheckHandler, type HandlerResult } from '../functions/check-handler.js';
 import { validateBudgets } from '../lib/config-schema.js';
 import { topicsFor } from '../lib/delivery/sns-publisher.js';
@@ -19,6 +18,7 @@ import { startRemoteSandbox } from './lib/sandbox-process.js';
 import { formatMs, printTable, verdict } from './lib/stats.js';
 import { BENCH_NOW, benchSpecs } from './lib/workload.js';
 import { LATENCY_MS } from './throughput.js';
+import { lambdaContext } from '../test/helpers/fixtures.js';
 
 const ACCOUNTS = 100;
 const TABLE = 'budget-alerts-state';
@@ -59,22 +59,6 @@ function countCommands(client: DynamoDBClient | SNSClient, capacity: boolean): S
   return counts;
 }
 
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'budget-alerts-check',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:budget-alerts-check',
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/budget-alerts-check',
-    logStreamName: '2026/11/15/[$LATEST]bench',
-    getRemainingTimeInMillis: () => 300_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /** Runs `fn` with stdout and stderr captured (Powertools writes logs and EMF metrics there). */
 async function captureOutput<T>(fn: () => Promise<T>): Promise<{ value: T; text: string }> {
@@ -184,7 +168,7 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
       dynamoCounts.wru = 0;
       snsCounts.calls.clear();
       const start = performance.now();
-      const { value, text } = await captureOutput(() => handler({ now: now.toISOString() }, lambdaContext()) as Promise<HandlerResult>);
+      const { value, text } = await captureOutput(() => handler({ now: now.toISOString() }, lambdaContext(300_000)) as Promise<HandlerResult>);
       const durationMs = performance.now() - start;
       await sandbox.takeSummary();
       if ('error' in value) throw new Error(`handler refused the event: ${value.error.message}`);

@@ -3,7 +3,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCheckHandler, type HandlerDeps } from '../../functions/check-handler.js';
@@ -11,31 +10,15 @@ import { parseBudgets, type BudgetsConfig } from '../../lib/config.js';
 import { createHttpClient } from '../../lib/providers/http.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { createStateTable, dynamoClient, startDynalite } from '../helpers/dynalite.js';
+import { lambdaContext, threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
-const START = new Date('2026-10-01T00:00:00Z');
 const TOPICS = [
   { minSeverity: 'info' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-info' },
   { minSeverity: 'warning' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-warning' },
   { minSeverity: 'critical' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-critical' },
 ];
 
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'budget-alerts-check',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:budget-alerts-check',
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/budget-alerts-check',
-    logStreamName: '2026/11/15/[$LATEST]abc',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 describe('the check-budgets handler', () => {
   let sandbox: Sandbox;
@@ -51,11 +34,7 @@ describe('the check-budgets handler', () => {
     sandbox = await startSandbox({
       now: NOW,
       enforceRateLimits: false,
-      accounts: [
-        { id: 'vid', vendor: 'pictory', start: START, openingBalance: 1000, monthlyAllowance: 1000, burnPerHour: 1 },
-        { id: 'img', vendor: 'pixelcut', start: START, openingBalance: 0, burnPerHour: 0 },
-        { id: 'api', vendor: 'account-api', start: START, openingBalance: 900, burnPerHour: 0.5 },
-      ],
+      accounts: threeAccounts(0),
     });
     dynalite = await startDynalite();
     dynamodb = dynamoClient(dynalite.endpoint);

@@ -2,7 +2,6 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert } from '../../lib/alerts/types.js';
 import { checkAccounts, type CheckDeps } from '../../lib/check.js';
 import { mapConcurrent } from '../../lib/concurrency.js';
 import { parseBudgets, type BudgetsConfig } from '../../lib/config.js';
@@ -11,22 +10,10 @@ import { createKeyResolver } from '../../lib/keys.js';
 import { createHttpClient } from '../../lib/providers/http.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { createFileStore } from '../../lib/state/file-store.js';
+import { recordingPublisher, threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
-const START = new Date('2026-10-01T00:00:00Z');
 
-/** A publisher that records what it sent and fails for the keys it is told to. */
-function recordingPublisher(failFor: (alert: Alert) => boolean = () => false): AlertPublisher & { sent: Alert[] } {
-  const sent: Alert[] = [];
-  return {
-    sent,
-    async publish(alert) {
-      await new Promise((resolve) => setTimeout(resolve, 5)); // let concurrent runs interleave
-      if (failFor(alert)) throw new Error('SNS is down');
-      sent.push(alert);
-    },
-  };
-}
 
 describe('checkAccounts', () => {
   let sandbox: Sandbox;
@@ -39,11 +26,7 @@ describe('checkAccounts', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({
       now: NOW,
-      accounts: [
-        { id: 'vid', vendor: 'pictory', start: START, openingBalance: 1000, monthlyAllowance: 1000, burnPerHour: 1 },
-        { id: 'img', vendor: 'pixelcut', start: START, openingBalance: 50, burnPerHour: 0 },
-        { id: 'api', vendor: 'account-api', start: START, openingBalance: 900, burnPerHour: 0.5 },
-      ],
+      accounts: threeAccounts(50),
     });
     config = parseBudgets(
       `accounts:
@@ -104,6 +87,7 @@ describe('checkAccounts', () => {
     expect(broken.unsent.map((a) => a.key)).toEqual(['img/balance.low']);
     expect(broken.report.alerts.map((a) => a.key)).not.toContain('img/balance.low');
     expect(healthy.sent.map((a) => a.key)).toEqual(['img/balance.low']);
+    expect(next.report.alerts.map((a) => a.key)).toEqual(['img/balance.low']);
     expect(after.sent).toEqual([]);
   });
 

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../lib/cli.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
+import { threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
-const START = new Date('2026-10-01T00:00:00Z');
 
 function capture(env: Record<string, string> = {}, extra: Partial<CliIo> = {}) {
   const out: string[] = [];
@@ -34,11 +34,7 @@ describe('budget-alerts check', () => {
       now: NOW,
       // Each CLI run has its own HTTP client, as separate processes do; per-second limits are tested with the adapters.
       enforceRateLimits: false,
-      accounts: [
-        { id: 'vid', vendor: 'pictory', start: START, openingBalance: 1000, monthlyAllowance: 1000, burnPerHour: 1 },
-        { id: 'img', vendor: 'pixelcut', start: START, openingBalance: 80, burnPerHour: 0 },
-        { id: 'api', vendor: 'account-api', start: START, openingBalance: 900, burnPerHour: 0.5 },
-      ],
+      accounts: threeAccounts(80),
     });
   });
   afterAll(() => sandbox?.close());

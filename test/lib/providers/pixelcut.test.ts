@@ -7,7 +7,6 @@ import { startSandbox, type Sandbox } from '../../../lib/sandbox/index.js';
 import { instantClient, rejectionOf, visibleText } from './helpers.js';
 
 const NOW = new Date('2026-05-10T12:00:00Z');
-const CREDITS = '/v1/credits';
 
 let sandbox: Sandbox;
 

@@ -9,23 +9,11 @@ import { createHttpClient } from '../../../lib/providers/http.js';
 import { startSandbox, type Sandbox } from '../../../lib/sandbox/index.js';
 import { createDynamoDbStore } from '../../../lib/state/dynamodb-store.js';
 import { createStateTable, dynamoClient, startDynalite, type RunningDynalite } from '../../helpers/dynalite.js';
+import { recordingPublisher, threeAccounts } from '../../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
-const START = new Date('2026-10-01T00:00:00Z');
 const HOUR = 3_600_000;
 
-/** A publisher that records what it sent and fails for the alerts it is told to. */
-function recordingPublisher(failFor: (alert: Alert) => boolean = () => false): AlertPublisher & { sent: Alert[] } {
-  const sent: Alert[] = [];
-  return {
-    sent,
-    async publish(alert) {
-      await new Promise((resolve) => setTimeout(resolve, 5)); // let concurrent runs interleave
-      if (failFor(alert)) throw new Error('SNS is down');
-      sent.push(alert);
-    },
-  };
-}
 
 describe('checkAccounts with the DynamoDB store', () => {
   let sandbox: Sandbox;
@@ -43,11 +31,7 @@ describe('checkAccounts with the DynamoDB store', () => {
         now: NOW,
         // Two runs at once would otherwise trip Pixelcut's per-key rate limit, which is not under test here.
         enforceRateLimits: false,
-        accounts: [
-          { id: 'vid', vendor: 'pictory', start: START, openingBalance: 1000, monthlyAllowance: 1000, burnPerHour: 1 },
-          { id: 'img', vendor: 'pixelcut', start: START, openingBalance: 50, burnPerHour: 0 },
-          { id: 'api', vendor: 'account-api', start: START, openingBalance: 900, burnPerHour: 0.5 },
-        ],
+        accounts: threeAccounts(50),
       }),
       startDynalite(),
     ]);
