@@ -79,10 +79,12 @@ export interface BudgetAlertsProps {
   readonly memorySize?: number;
   /**
    * Reserved concurrency. 1 serialises runs, so overlapping schedules and retries queue up instead of
-   * checking (and alerting) in parallel. Note: accounts whose concurrency quota is still 10 cannot reserve any.
+   * checking (and alerting) in parallel. Accounts whose concurrency quota is still 10 cannot reserve any:
+   * `false` reserves none (overlapping runs then still send each alert once, thanks to the claims in
+   * the state table, but may call the vendors twice).
    * @default 1
    */
-  readonly reservedConcurrency?: number;
+  readonly reservedConcurrency?: number | false;
   /**
    * How long a warm container keeps API keys read from SSM (`SSM_CACHE_TTL_SECONDS`).
    * @default Duration.minutes(15)
@@ -219,7 +221,7 @@ export class BudgetAlerts extends Construct {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout ?? Duration.minutes(5),
       memorySize: props.memorySize ?? 512,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
+      reservedConcurrentExecutions: props.reservedConcurrency === false ? undefined : (props.reservedConcurrency ?? 1),
       role,
       logGroup,
       retryAttempts: 2,

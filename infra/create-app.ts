@@ -23,7 +23,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<{ app: 
   const stackName = String(app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME);
   const budgets = await readBudgets(budgetsFile);
   // Env-agnostic on purpose: synth needs no credentials and no lookups; deploy takes account and region from the profile.
-  const stack = new BudgetAlertsStack(app, stackName, { budgets });
+  // `-c reservedConcurrency=false` for accounts whose Lambda concurrency quota cannot spare a reservation.
+  const reserved = app.node.tryGetContext('reservedConcurrency');
+  const stack = new BudgetAlertsStack(app, stackName, {
+    budgets,
+    ...(reserved !== undefined && { reservedConcurrency: String(reserved) === 'false' ? false : Number(reserved) }),
+  });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks());
   return { app, stack, budgetsFile };
 }

@@ -336,6 +336,14 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
   });
 });
 
+describe('BudgetAlerts with reservedConcurrency: false', () => {
+  it('reserves no concurrency, for accounts whose quota cannot spare any', () => {
+    const template = Template.fromStack(buildStack(MINIMAL, { reservedConcurrency: false }));
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: Json };
+    expect(fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+});
+
 describe('BudgetAlerts without notify entries, with a customer managed parameter key and overridden props', () => {
   let stack: Stack;
   let template: Template;
