@@ -1,7 +1,7 @@
 import type { AccountSnapshot, LedgerEntry } from '../providers/types.js';
 import { consumptionBetween, consumptionThrough, roundCredits } from './consumption.js';
 import { forecastConsumption } from './forecast.js';
-import { DAY_MS, TRAILING_DAYS, dayKeyIn, periodIn, startOfDayIn, zonedCalendar } from './period.js';
+import { DAY_MS, TRAILING_DAYS, dayKeyIn, periodIn, startOfDayIn, zonedCalendar, type ZonedCalendar } from './period.js';
 import type { RulesConfig } from './rules-config.js';
 import { trailingDailyAverage } from './runway.js';
 import type { Finding, FindingFacts, FindingState, Severity } from './types.js';
@@ -42,10 +42,12 @@ export function evaluateAccount(input: {
   readonly ledger: readonly LedgerEntry[];
   readonly now: Date;
   readonly historyFrom?: Date;
+  /** The account's time-zone calendar, when the caller shares one between accounts of a zone. */
+  readonly calendar?: ZonedCalendar;
 }): { findings: Finding[]; summary: EvaluationSummary } {
   const { account, snapshot, now, historyFrom } = input;
   const ledger = input.ledger.filter((entry) => entry.at.getTime() <= now.getTime());
-  const calendar = zonedCalendar(account.timezone);
+  const calendar = input.calendar ?? zonedCalendar(account.timezone);
   const period = periodIn(calendar, now);
   const available = snapshot.balance.available;
 

@@ -156,7 +156,11 @@ export const TRAILING_DAYS = 7;
  * day 7 days before today (so runway and the spike median see full days), to `now`.
  */
 export function ledgerWindow(now: Date, timeZone: string): { from: Date; to: Date } {
-  const calendar = zonedCalendar(timeZone);
+  return ledgerWindowIn(zonedCalendar(timeZone), now);
+}
+
+/** `ledgerWindow` with a calendar the caller already built (building one costs an Intl formatter). */
+export function ledgerWindowIn(calendar: ZonedCalendar, now: Date): { from: Date; to: Date } {
   const periodStart = periodIn(calendar, now).start;
   const weekStart = startOfDayIn(calendar, now, -TRAILING_DAYS);
   return { from: periodStart < weekStart ? periodStart : weekStart, to: now };
