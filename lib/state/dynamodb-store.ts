@@ -11,7 +11,7 @@ import {
 import * as z from 'zod';
 import type { AlertRecord } from '../alerts/types.js';
 import { StateError } from '../errors.js';
-import type { AccountState, AlertStateStore, BalanceSample, StateView } from './types.js';
+import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './types.js';
 import { mapConcurrent } from '../concurrency.js';
 import { alertRecordSchema } from './record-schema.js';
 
@@ -37,6 +37,7 @@ const SK = STATE_TABLE_KEYS.sortKey;
 const TTL = STATE_TABLE_KEYS.ttlAttribute;
 const ALERT_PREFIX = 'alert#';
 const ACCOUNT_SK = 'account';
+
 /** Queries in flight during `load`: enough for a few hundred accounts, well inside on-demand limits. */
 const LOAD_CONCURRENCY = 16;
 /** BatchWriteItem's limit per request. */
@@ -139,10 +140,10 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
       ids.forEach((accountId, index) => {
         for (const item of pages[index]!) {
           const sk = item[SK]?.S ?? '';
+          if (isExpired(item, now)) continue;
           if (sk === ACCOUNT_SK) {
             accounts.set(accountId, itemToAccount(item, () => `in table ${tableName} (${describeKey(item)})`));
           } else if (sk.startsWith(ALERT_PREFIX)) {
-            if (isExpired(item, now)) continue;
             const record = itemToRecord(item, () => `in table ${tableName} (${describeKey(item)})`);
             alerts.set(record.key, record);
           }
@@ -199,7 +200,8 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
     },
 
     async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
-      const requests: WriteRequest[] = [...states].map(([id, state]) => ({ PutRequest: { Item: accountToItem(id, state) } }));
+      const expires = Math.ceil(nowSeconds() + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
+      const requests: WriteRequest[] = [...states].map(([id, state]) => ({ PutRequest: { Item: accountToItem(id, state, expires) } }));
       const batches: WriteRequest[][] = [];
       for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
       await mapConcurrent(batches, 4, writeBatch);
@@ -276,11 +278,12 @@ function itemToRecord(item: Item, where: () => string): AlertRecord {
   };
 }
 
-function accountToItem(accountId: string, state: AccountState): Item {
+function accountToItem(accountId: string, state: AccountState, expiresSeconds: number): Item {
   const history = state.balanceHistory.map((s): [string, number] => [s.at, s.available]);
   const item: Item = {
     [PK]: { S: accountId },
     [SK]: { S: ACCOUNT_SK },
+    [TTL]: { N: String(expiresSeconds) },
     consecutiveFailures: { N: String(state.consecutiveFailures) },
     balanceHistory: { S: JSON.stringify(history) },
   };

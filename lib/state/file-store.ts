@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import * as z from 'zod';
 import type { AlertRecord } from '../alerts/types.js';
 import { StateError } from '../errors.js';
-import type { AccountState, AlertStateStore, StateView } from './types.js';
+import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type StateView } from './types.js';
 import { alertRecordSchema } from './record-schema.js';
 
 
@@ -66,9 +66,14 @@ export function createFileStore(path: string, options: FileStoreOptions): AlertS
   }
 
   async function write(state: StateFile): Promise<void> {
-    const now = options.now().toISOString();
+    const now = options.now();
+    const nowIso = now.toISOString();
     for (const [key, record] of Object.entries(state.alerts)) {
-      if (record.expiresAt !== undefined && record.expiresAt < now) delete state.alerts[key];
+      if (record.expiresAt !== undefined && record.expiresAt < nowIso) delete state.alerts[key];
+    }
+    const staleBefore = new Date(now.getTime() - ACCOUNT_STATE_RETENTION_DAYS * 86_400_000).toISOString();
+    for (const [id, account] of Object.entries(state.accounts)) {
+      if (account.lastCheckedAt !== undefined && account.lastCheckedAt < staleBefore) delete state.accounts[id];
     }
     const temp = `${path}.${randomUUID()}.tmp`;
     const handle = await open(temp, 'w', 0o600);

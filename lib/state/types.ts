@@ -36,6 +36,9 @@ export interface AlertStateStore {
   saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void>;
 }
 
+/** Account states are dropped this long after their last check, so accounts removed from the budgets file do not linger. */
+export const ACCOUNT_STATE_RETENTION_DAYS = 90;
+
 /** An empty account state. */
 export function emptyAccountState(): AccountState {
   return { consecutiveFailures: 0, balanceHistory: [] };

@@ -95,6 +95,21 @@ describe('createDynamoDbStore against dynalite', () => {
     expect(Items?.[0]?.sk).toEqual({ S: 'alert#video-prod/budget.actual:50/2026-09' });
   });
 
+  it('lets account states expire 90 days after their last save, so removed accounts do not linger', async () => {
+    // Prepare
+    await store().saveAccounts(new Map([['gone', { consecutiveFailures: 0, balanceHistory: [] }]]));
+
+    // Act
+    const { Items } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'gone' } } }));
+    const soon = await store(new Date(NOW.getTime() + 89 * 86_400_000)).load(['gone']);
+    const later = await store(new Date(NOW.getTime() + 91 * 86_400_000)).load(['gone']);
+
+    // Assess
+    expect(Items?.[0]?.[STATE_TABLE_KEYS.ttlAttribute]).toEqual({ N: String(NOW.getTime() / 1000 + 90 * 86_400) });
+    expect(soon.accounts.has('gone')).toBe(true);
+    expect(later.accounts.has('gone')).toBe(false);
+  });
+
   it('follows query pages past 1 MB', async () => {
     // Prepare: 12 records of ~100 KB each (padding the store ignores) exceed one 1 MB Query page.
     const padding = { S: 'x'.repeat(100_000) };

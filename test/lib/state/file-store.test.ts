@@ -36,6 +36,24 @@ describe('createFileStore', () => {
     expect(view.accounts.get('video-prod')).toMatchObject({ consecutiveFailures: 2, balanceHistory: [{ available: 5 }] });
   });
 
+  it('drops account states not checked for 90 days, so removed accounts do not linger', async () => {
+    // Prepare
+    const old = new Date(NOW.getTime() - 91 * 86_400_000).toISOString();
+    const recent = new Date(NOW.getTime() - 89 * 86_400_000).toISOString();
+    const store = createFileStore(path, { now: () => NOW });
+
+    // Act
+    await store.saveAccounts(
+      new Map([
+        ['gone', { consecutiveFailures: 0, balanceHistory: [], lastCheckedAt: old }],
+        ['idle', { consecutiveFailures: 0, balanceHistory: [], lastCheckedAt: recent }],
+      ]),
+    );
+
+    // Assess
+    expect([...(await store.load(['gone', 'idle'])).accounts.keys()]).toEqual(['idle']);
+  });
+
   it('loads only the accounts asked for', async () => {
     const store = createFileStore(path, { now: () => NOW });
     await store.claim(record(), undefined);
