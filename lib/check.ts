@@ -96,17 +96,17 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
   );
 
   const nowIso = now.toISOString();
+  // A claim still pending after its deadline was left by a run that died mid-send: treat it as unsent.
+  const live = new Map<string, Map<string, AlertRecord>>();
+  const stale = new Map<string, AlertRecord>();
+  for (const [key, record] of view.alerts) {
+    if (record.pendingUntil !== undefined && record.pendingUntil < nowIso) stale.set(key, record);
+    else live.set(record.account, (live.get(record.account) ?? new Map()).set(key, record));
+  }
   const planned: { alert: Alert; prior?: AlertRecord; next: AlertRecord }[] = [];
   accounts.forEach((account, index) => {
     const outcome = outcomes[index]!;
-    // A claim still pending after its deadline was left by a run that died mid-send: treat it as unsent.
-    const records = new Map<string, AlertRecord>();
-    const stale = new Map<string, AlertRecord>();
-    for (const [key, record] of view.alerts) {
-      if (record.account !== account.id) continue;
-      if (record.pendingUntil !== undefined && record.pendingUntil < nowIso) stale.set(key, record);
-      else records.set(key, record);
-    }
+    const records = live.get(account.id) ?? new Map<string, AlertRecord>();
     const plan = planAlerts({ findings: outcome.findings, records, now, renotifyHours: account.renotifyHours });
     for (const change of plan.changes) {
       planned.push({ ...change, prior: change.prior ?? stale.get(change.alert.key) });
