@@ -58,8 +58,8 @@ interface Selection {
 /** Builds the Lambda handler: a middy chain (logger, metrics, SSM keys) around one `checkAccounts` call. */
 export function createCheckHandler(deps: HandlerDeps) {
   const { config, logger, metrics } = deps;
+  const clock = deps.clock ?? (() => new Date());
   const http = deps.http ?? createHttpClient({});
-  const store = createDynamoDbStore({ client: deps.dynamodb, tableName: deps.tableName, now: () => (deps.clock ?? (() => new Date()))() });
   const publisher = createSnsPublisher({ client: deps.sns, topics: deps.topics });
 
   // One SSM name per internal key; accounts sharing a parameter share its fetch.
@@ -70,12 +70,13 @@ export function createCheckHandler(deps: HandlerDeps) {
   const main = async (_event: unknown, context: HandlerContext): Promise<HandlerResult> => {
     const selection = context.selection ?? select({}, config);
     if ('error' in selection) return selection;
-    const now = selection.now ?? (deps.clock ?? (() => new Date()))();
+    const now = selection.now ?? clock();
     const keys = context.keys ?? {};
     const result = await checkAccounts(
       {
         http,
-        store,
+        // The store judges expiry by the check's instant, so a replay (`now` in the event) sees what that instant saw.
+        store: createDynamoDbStore({ client: deps.dynamodb, tableName: deps.tableName, now: () => now }),
         publisher,
         dryRun: selection.dryRun,
         resolveKey: (account) => resolveKey(account, keys, internalKey, deps.env ?? {}),

@@ -197,6 +197,20 @@ describe('the check-budgets handler', () => {
     expect(published()).toEqual([]);
   });
 
+  it('replays a past instant consistently: the same replay twice sends nothing new', async () => {
+    // Prepare: the wall clock is months past the replayed instant, beyond the records' retention.
+    const handler = await handlerFor({ clock: () => new Date('2027-03-01T00:00:00Z') });
+    const replay = { now: '2026-11-10T00:00:00Z', accounts: ['vid'] };
+
+    // Act
+    const first = await handler(replay, lambdaContext());
+    const second = await handler(replay, lambdaContext());
+
+    // Assess
+    expect('alerts' in first && first.alerts.length).toBeGreaterThan(0);
+    expect('alerts' in second && second.alerts).toEqual([]);
+  });
+
   it.each([
     [{ accounts: 'vid' }, /accounts: .*expected array/i],
     [{ accounts: ['vid', 7] }, /accounts\[1\]: /],
