@@ -1,5 +1,4 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { parseArgs } from 'node:util';
 import { checkAccounts, type CheckResult } from './check.js';
 import { budgetsJsonSchema, loadBudgets, type BudgetsConfig } from './config.js';
 import { createConsolePublisher } from './delivery/console-publisher.js';
@@ -9,6 +8,7 @@ import { runKeys, type SecretInput } from './keys-cli.js';
 import { createHttpClient } from './providers/http.js';
 import { runDemo } from './demo.js';
 import { createFileStore } from './state/file-store.js';
+import { parseFlags, requiredFlag } from './cli-args.js';
 
 /** What the CLI touches of the outside world; injected so tests run it in-process. */
 export interface CliIo {
@@ -62,11 +62,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'keys':
         return await runKeys(rest, io);
       case 'schema':
-        parse(rest, {});
+        parseFlags(rest, {});
         io.stdout.write(`${JSON.stringify(budgetsJsonSchema(), null, 2)}\n`);
         return EXIT.ok;
       case 'demo': {
-        parse(rest, {});
+        parseFlags(rest, {});
         return await runDemo({ stdout: io.stdout, fetch: io.fetch });
       }
       case undefined:
@@ -97,15 +97,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 async function runValidate(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { config: { type: 'string' } });
-  const file = required(values.config, '--config');
+  const { values } = parseFlags(args, { config: { type: 'string' } });
+  const file = requiredFlag(values.config, '--config');
   const config = await loadBudgets(file);
   io.stdout.write(`${file}: ok (${config.accounts.length} account${config.accounts.length === 1 ? '' : 's'})\n`);
   return EXIT.ok;
 }
 
 async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, {
+  const { values } = parseFlags(args, {
     config: { type: 'string' },
     now: { type: 'string' },
     state: { type: 'string' },
@@ -113,7 +113,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  const file = required(values.config, '--config');
+  const file = requiredFlag(values.config, '--config');
   const now = values.now === undefined ? (io.clock ?? (() => new Date()))() : parseInstant(values.now);
   const config = selectAccounts(await loadBudgets(file), values.accounts);
   const json = values.json === true;
@@ -176,21 +176,6 @@ export function formatReport({ report, sent }: Pick<CheckResult, 'report' | 'sen
 
 function num(value: number | undefined): string {
   return value === undefined ? '?' : String(Math.round(value * 100) / 100);
-}
-
-type Options = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? O : never) : never;
-
-function parse<O extends NonNullable<Options>>(args: readonly string[], options: O) {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
-  } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
-  }
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
-  return value;
 }
 
 function parseInstant(text: string): Date {

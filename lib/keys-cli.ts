@@ -1,8 +1,9 @@
 import { DescribeParametersCommand, PutParameterCommand, SSMClient, type ParameterMetadata } from '@aws-sdk/client-ssm';
-import { parseArgs } from 'node:util';
 import type { CliIo } from './cli.js';
 import { loadBudgets, type BudgetsConfig } from './config.js';
 import { UsageError } from './errors.js';
+import { parseFlags, requiredFlag } from './cli-args.js';
+import { redact } from './providers/http.js';
 
 /** Standard input as the keys command reads it; a terminal also offers raw mode, so the key is never echoed. */
 export interface SecretInput extends AsyncIterable<string | Buffer> {
@@ -37,8 +38,8 @@ export async function runKeys(args: readonly string[], io: CliIo): Promise<numbe
 }
 
 async function runPut(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, true);
-  const file = required(values.config, '--config');
+  const { values, positionals } = parseFlags(args, { config: { type: 'string' } }, true);
+  const file = requiredFlag(values.config, '--config');
   if (positionals.length !== 1) throw new UsageError('keys put needs exactly one account id: keys put <account-id> --config FILE');
   const id = positionals[0]!;
   const config = await loadBudgets(file);
@@ -89,15 +90,15 @@ async function runPut(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     // An AWS error never needs the value to be understood; redact it in case a message ever echoes it.
-    io.stderr.write(`budget-alerts: could not write ${name}: ${redact(describe(error), key)}\n`);
+    io.stderr.write(`budget-alerts: could not write ${name}: ${redact(describe(error), [key])}\n`);
     return EXIT.internal;
   }
 }
 
 async function runCheckKeys(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, false);
+  const { values, positionals } = parseFlags(args, { config: { type: 'string' } });
   if (positionals.length > 0) throw new UsageError(`keys check takes no arguments (got ${positionals.join(' ')})`);
-  const file = required(values.config, '--config');
+  const file = requiredFlag(values.config, '--config');
   const config = await loadBudgets(file);
   const names = ssmNames(config);
 
@@ -198,21 +199,4 @@ function ssmNames(config: BudgetsConfig): string[] {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function redact(text: string, secret: string): string {
-  return secret.length === 0 ? text : text.split(secret).join('[redacted]');
-}
-
-function parse(args: readonly string[], allowPositionals: boolean) {
-  try {
-    return parseArgs({ args: [...args], options: { config: { type: 'string' } }, strict: true, allowPositionals });
-  } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
-  }
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
-  return value;
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ProviderResponseError } from '../errors.js';
 import { redact, urlPath, type HttpClient, type JsonRequest } from './http.js';
 import type { ProviderName } from './types.js';
+import { formatPath } from '../config-schema.js';
 
 const NUMERIC_STRING = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
@@ -103,16 +104,6 @@ function responseError(issues: readonly z.core.$ZodIssue[], body: unknown, origi
   const field = formatPath(first.path);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   return shapeError(field, describeIssue(first, body, origin.secrets) + more, origin);
-}
-
-/** `[3].amount`, `aiCredits.limit`, `data[0].created_at`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, body: unknown, secrets: readonly string[]): string {

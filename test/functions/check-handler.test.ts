@@ -251,17 +251,7 @@ describe('the check-budgets handler', () => {
 
   it('throws when the state store fails, so that Lambda retries and the failure destination see it', async () => {
     // Prepare: a table that does not exist.
-    const handler = createCheckHandler({
-      config,
-      tableName: 'no-such-table',
-      topics: TOPICS,
-      sns: new SNSClient({ region: 'us-east-1' }),
-      dynamodb,
-      logger: new Logger({ serviceName: 'budget-alerts' }),
-      metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
-      clock: () => NOW,
-      ssmCacheKey: 'no-such-table',
-    });
+    const handler = await handlerFor({ tableName: 'no-such-table', ssmCacheKey: 'no-such-table' });
 
     // Act / Assess
     await expect(handler({}, lambdaContext())).rejects.toMatchObject({ name: 'StateError', message: expect.stringContaining('no-such-table') });
