@@ -15,6 +15,7 @@ import { createSnsPublisher } from '../lib/delivery/sns-publisher.js';
 import { KeyUnavailableError } from '../lib/errors.js';
 import { createHttpClient, type HttpClient } from '../lib/providers/http.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
+import { keyFromEnv } from '../lib/keys.js';
 
 /** What one container needs; created once per container by `check-budgets.ts`, by tests directly. */
 export interface HandlerDeps {
@@ -152,11 +153,7 @@ async function resolveKey(
   internalKey: (name: string) => string,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<string> {
-  if ('env' in account.apiKey) {
-    const value = env[account.apiKey.env];
-    if (!value) throw new KeyUnavailableError(`environment variable ${account.apiKey.env} is not set (apiKey of account ${account.id})`);
-    return value.trim();
-  }
+  if ('env' in account.apiKey) return keyFromEnv(account, account.apiKey.env, env);
   const name = account.apiKey.ssm;
   let value: unknown;
   try {

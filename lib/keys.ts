@@ -39,15 +39,19 @@ export function createKeyResolver(sources: KeySources): (account: AccountConfig)
     if (pending === undefined) {
       pending =
         'env' in source
-          ? Promise.resolve(sources.env[source.env]).then((value) => {
-              if (value === undefined || value.trim() === '') {
-                throw new KeyUnavailableError(`environment variable ${source.env} is not set (apiKey of account ${account.id})`);
-              }
-              return value.trim();
-            })
+          ? Promise.resolve().then(() => keyFromEnv(account, source.env, sources.env))
           : fromSsm(source.ssm);
       cache.set(id, pending);
     }
     return pending;
   };
+}
+
+/** Reads an `{env}` key; an unset or blank variable is a KeyUnavailableError naming it and the account. */
+export function keyFromEnv(account: AccountConfig, variable: string, env: Readonly<Record<string, string | undefined>>): string {
+  const value = env[variable];
+  if (value === undefined || value.trim() === '') {
+    throw new KeyUnavailableError(`environment variable ${variable} is not set (apiKey of account ${account.id})`);
+  }
+  return value.trim();
 }
