@@ -2,7 +2,7 @@
 // Run alone: npx tsx bench/throughput.ts [--sizes 10,100,1000 | --sizes none] [--quick] [--sweep]
 import { checkAccounts, DEFAULT_CHECK_CONCURRENCY } from '../lib/check.js';
 import { createHttpClient, DEFAULT_VENDOR_LIMITS, type VendorLimits } from '../lib/providers/http.js';
-import type { ProviderName } from '../lib/providers/types.js';
+import type { ProviderName } from '../lib/model.js';
 import { throughputBound, type CheckLimits, type ThroughputBound } from './lib/bound.js';
 import { flag, isMain, runMain } from './lib/main.js';
 import { createMemoryStore, createNoopPublisher } from './lib/memory-store.js';

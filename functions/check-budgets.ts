@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import { validateBudgets } from '../lib/config-schema.js';
+import { SEVERITIES } from '../lib/model.js';
 import { createCheckHandler } from './check-handler.js';
 
 // Lambda entry point: wiring only. Everything here runs once per container (cold start).
@@ -19,7 +20,7 @@ const environment = z
   .parse(process.env);
 
 const topics = z
-  .array(z.strictObject({ minSeverity: z.enum(['info', 'warning', 'critical']), arn: z.string().startsWith('arn:') }))
+  .array(z.strictObject({ minSeverity: z.enum(SEVERITIES), arn: z.string().startsWith('arn:') }))
   .parse(JSON.parse(environment.ALERT_TOPICS));
 
 // The budgets file is bundled beside this module at synth time, and validated again here.

@@ -29,10 +29,8 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DEFAULT_SCHEDULE, type BudgetsConfig, type NotifyTarget } from '../lib/config.js';
+import { SEVERITIES, type Severity } from '../lib/model.js';
 
-/** Alert severities, lowest first; a topic for severity S receives every alert at or above S. */
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 
 /** CloudWatch namespace and service dimension of the function's metrics (Powertools). */
 export const METRICS_NAMESPACE = 'BudgetAlerts';

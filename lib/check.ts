@@ -10,9 +10,9 @@ import type { AlertPublisher } from './delivery/types.js';
 import { mapConcurrent } from './concurrency.js';
 import { ProviderError } from './errors.js';
 import type { HttpClient } from './providers/http.js';
-import { redact } from './providers/http.js';
+import { redact } from './redact.js';
 import { fetchSnapshot } from './providers/index.js';
-import type { AccountSnapshot, Balance, ProviderName } from './providers/types.js';
+import type { AccountSnapshot, Balance, ProviderName } from './model.js';
 import { emptyAccountState, type AccountState, type AlertStateStore } from './state/types.js';
 
 /**

@@ -4,28 +4,15 @@ import { budgetsJsonSchema, loadBudgets, type BudgetsConfig } from './config.js'
 import { createConsolePublisher } from './delivery/console-publisher.js';
 import { ConfigError, StateError, UsageError } from './errors.js';
 import { createKeyResolver } from './keys.js';
-import { runKeys, type SecretInput } from './keys-cli.js';
+import { runKeys } from './keys-cli.js';
+import { EXIT, type CliIo } from './cli-io.js';
+
+export { EXIT, type CliIo } from './cli-io.js';
 import { createHttpClient } from './providers/http.js';
 import { runDemo } from './demo.js';
 import { createFileStore } from './state/file-store.js';
 import { parseFlags, requiredFlag } from './cli-args.js';
 
-/** What the CLI touches of the outside world; injected so tests run it in-process. */
-export interface CliIo {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-  /** HTTP for the vendors. @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
-  /** Wall clock when `--now` is not given. @default () => new Date() */
-  readonly clock?: () => Date;
-  /** SSM client factory for `{ssm}` keys. @default new SSMClient({}) */
-  readonly ssm?: () => SSMClient;
-  /** Where `keys put` reads the key from (a terminal is read without echo). */
-  readonly stdin?: SecretInput;
-}
-
-export const EXIT = { ok: 0, internal: 1, usage: 2, someFailed: 3 } as const;
 
 const USAGE = `Usage: budget-alerts <command> [options]
 

@@ -2,7 +2,8 @@
 // (its config arrives as JSON), so the `yaml` package stays out of its bundle. lib/config.ts re-exports it.
 import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import { PROVIDER_NAMES } from './providers/types.js';
+import { formatPath } from './format-path.js';
+import { PROVIDER_NAMES, SEVERITIES } from './model.js';
 
 const ACCOUNT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
@@ -64,7 +65,6 @@ const rulesShape = {
     .optional(),
 };
 
-const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const minSeverity = z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).default('warning');
 
 /** Who is told: each entry receives every alert at or above its minimum severity. */
@@ -212,12 +212,6 @@ export function budgetsJsonSchema(): Record<string, unknown> {
   };
 }
 
-/** Formats a zod path as `accounts[2].budget.alertAt[1]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
-    .join('');
-}
 
 function toIssues(error: z.ZodError, file: string, prefix: readonly PropertyKey[]): ConfigIssue[] {
   return error.issues.flatMap((issue) => {

@@ -1,19 +1,10 @@
 import { DescribeParametersCommand, PutParameterCommand, SSMClient, type ParameterMetadata } from '@aws-sdk/client-ssm';
-import type { CliIo } from './cli.js';
+import type { CliIo, SecretInput } from './cli-io.js';
 import { loadBudgets, type BudgetsConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { parseFlags, requiredFlag } from './cli-args.js';
-import { redact } from './providers/http.js';
+import { redact } from './redact.js';
 
-/** Standard input as the keys command reads it; a terminal also offers raw mode, so the key is never echoed. */
-export interface SecretInput extends AsyncIterable<string | Buffer> {
-  readonly isTTY?: boolean;
-  setRawMode?(mode: boolean): unknown;
-  on?(event: 'data', listener: (chunk: string | Buffer) => void): unknown;
-  removeListener?(event: 'data', listener: (chunk: string | Buffer) => void): unknown;
-  pause?(): unknown;
-  resume?(): unknown;
-}
 
 /** Ctrl-C at the key prompt. */
 class CancelledError extends Error {

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../../lib/providers/types.js';
+import type { ProviderName } from '../../lib/model.js';
 import type { AccountNeeds } from './workload.js';
 
 /** The limits a check runs under. */

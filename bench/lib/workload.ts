@@ -1,5 +1,5 @@
 import { validateBudgets, type BudgetsConfig } from '../../lib/config-schema.js';
-import type { ProviderName } from '../../lib/providers/types.js';
+import type { ProviderName } from '../../lib/model.js';
 import type { SandboxVendor } from '../../lib/sandbox/index.js';
 
 /** The instant every benchmark checks at: the middle of a month, so the window is Nov 1 → now. */

@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../budget/types.js';
+import { maxSeverity, severityRank, type Severity } from '../model.js';
+import type { Finding } from '../budget/types.js';
 import { describeAlert } from './render.js';
 import type { Alert, AlertRecord } from './types.js';
 
@@ -94,7 +95,7 @@ export function planAlerts(input: {
     if (finding.state === 'on') {
       if (prior === undefined || prior.status === 'resolved') {
         emit(finding, key, 'firing', finding.severity, prior);
-      } else if (rank(finding.severity) > rank(prior.severity)) {
+      } else if (severityRank(finding.severity) > severityRank(prior.severity)) {
         emit(finding, key, 'firing', finding.severity, prior);
       } else if (
         renotifyHours !== undefined &&
@@ -111,12 +112,4 @@ export function planAlerts(input: {
   }
 
   return { alerts: changes.map((c) => c.alert), changes };
-}
-
-function rank(severity: Severity): number {
-  return severity === 'critical' ? 2 : severity === 'warning' ? 1 : 0;
-}
-
-function maxSeverity(a: Severity, b: Severity): Severity {
-  return rank(a) >= rank(b) ? a : b;
 }

@@ -1,4 +1,5 @@
-import type { Finding, FindingFacts, Severity } from '../budget/types.js';
+import type { Severity } from '../model.js';
+import type { Finding, FindingFacts } from '../budget/types.js';
 import { formatAmount, formatDays, formatInstant, formatNumber, formatPercent, toGsm7, truncate } from './text.js';
 import type { Alert } from './types.js';
 

@@ -1,5 +1,6 @@
-import type { AlertKind, FindingFacts, Severity } from '../budget/types.js';
-import type { ProviderName } from '../providers/types.js';
+import type { AlertKind, Severity } from '../model.js';
+import type { FindingFacts } from '../budget/types.js';
+import type { ProviderName } from '../model.js';
 
 /** An alert to send: the public contract of DESIGN.md, plus `facts` for renderers. */
 export interface Alert {

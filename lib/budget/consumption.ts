@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../providers/types.js';
+import type { LedgerEntry } from '../model.js';
 import { type ZonedCalendar, dayKeyIn, startOfDayIn, zonedCalendar } from './period.js';
 
 /**

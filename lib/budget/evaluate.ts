@@ -1,10 +1,11 @@
-import type { AccountSnapshot, LedgerEntry } from '../providers/types.js';
+import type { AccountSnapshot, LedgerEntry } from '../model.js';
 import { consumptionBetween, consumptionThrough, roundCredits } from './consumption.js';
 import { forecastConsumption } from './forecast.js';
 import { DAY_MS, TRAILING_DAYS, dayKeyIn, periodIn, startOfDayIn, zonedCalendar, type ZonedCalendar } from './period.js';
 import type { RulesConfig } from './rules-config.js';
 import { trailingDailyAverage } from './runway.js';
-import type { Finding, FindingFacts, FindingState, Severity } from './types.js';
+import type { Severity } from '../model.js';
+import type { Finding, FindingFacts, FindingState } from './types.js';
 
 /** The account's consumption picture, for the report. */
 export interface EvaluationSummary {

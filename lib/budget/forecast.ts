@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../providers/types.js';
+import type { LedgerEntry } from '../model.js';
 import { consumptionThrough } from './consumption.js';
 import { DAY_MS } from './period.js';
 import { historyStart, trailingDailyAverage } from './runway.js';

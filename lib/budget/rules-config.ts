@@ -1,4 +1,4 @@
-import type { ProviderName } from '../providers/types.js';
+import type { ProviderName } from '../model.js';
 
 /**
  * The rules of one watched account, as far as the pure evaluation needs them. Structural on purpose:

@@ -1,22 +1,4 @@
-import type { ProviderName } from '../providers/types.js';
-
-/** Every kind of alert; the public contract lists exactly these. */
-export const ALERT_KINDS = [
-  'budget.actual',
-  'budget.forecast',
-  'balance.low',
-  'balance.runway',
-  'autoreload.near',
-  'autoreload.triggered',
-  'autoreload.off',
-  'usage.spike',
-  'usage.errors',
-  'check.failed',
-  'auth.expiring',
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
-export type Severity = 'info' | 'warning' | 'critical';
+import type { AlertKind, ProviderName, Severity } from '../model.js';
 
 /**
  * Where a condition stands at this check.

@@ -2,7 +2,8 @@ import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, t
 import { renderChatbot, renderEmail, renderJson, renderSms, type AlertJson } from '../alerts/render.js';
 import { truncate, TYPOGRAPHY_TO_ASCII } from '../alerts/text.js';
 import type { Alert } from '../alerts/types.js';
-import type { FindingFacts, Severity } from '../budget/types.js';
+import { severityRank, type Severity } from '../model.js';
+import type { FindingFacts } from '../budget/types.js';
 import { PublishError } from '../errors.js';
 import type { AlertPublisher } from './types.js';
 
@@ -41,8 +42,6 @@ export const SNS_MAX_MESSAGE_BYTES = 262_144;
  */
 export const SNS_SUBJECT_MAX = 99;
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
-
 /**
  * Length caps (in characters) tried in turn for the long free-text fields when a message does not
  * fit. The message appears in five bodies (default, email, sqs, lambda, email-json), so even the
@@ -57,7 +56,7 @@ const TRUNCATION_NOTE = '[This alert was shortened to fit the 256 KB limit of Am
 export function topicsFor(severity: Severity, topics: readonly SnsTopic[]): SnsTopic[] {
   const seen = new Set<string>();
   return topics.filter((topic) => {
-    if (SEVERITY_RANK[topic.minSeverity] > SEVERITY_RANK[severity] || seen.has(topic.arn)) return false;
+    if (severityRank(topic.minSeverity) > severityRank(severity) || seen.has(topic.arn)) return false;
     seen.add(topic.arn);
     return true;
   });

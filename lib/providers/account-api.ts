@@ -12,7 +12,8 @@ import {
   timestamp,
   type ResponseOrigin,
 } from './schema.js';
-import type { AccountSnapshot, LedgerEntry, SnapshotRequest } from './types.js';
+import type { AccountSnapshot, LedgerEntry } from '../model.js';
+import type { SnapshotRequest } from './types.js';
 
 const CREDITS_PATH = '/auth/account/credits';
 const LEDGER_PATH = '/auth/account/ledger';

@@ -1,5 +1,6 @@
 import { ProviderAuthError, ProviderRequestError, ProviderResponseError } from '../errors.js';
-import type { ProviderName } from './types.js';
+import type { ProviderName } from '../model.js';
+import { redact } from '../redact.js';
 
 /** Limits shared by every request one client sends to one vendor. */
 export interface VendorLimits {
@@ -67,26 +68,9 @@ export const DEFAULT_VENDOR_LIMITS: Readonly<Record<ProviderName, VendorLimits>>
   pixelcut: Object.freeze({ concurrency: 32, perSecond: 5 }),
 });
 
-const REDACTED = '[redacted]';
 const MAX_BODY_EXCERPT = 200;
 const RATE_WINDOW_MS = 1_000;
 
-/** Replaces every occurrence of every secret (and its URL-encoded form) with `[redacted]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    // An empty secret would match between every character.
-    if (secret === '') continue;
-    forms.add(secret);
-    forms.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a secret containing another is replaced whole.
-  let result = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    result = result.split(form).join(REDACTED);
-  }
-  return result;
-}
 
 /** Full-jitter backoff before retry number `retry` (0-based): uniform in [0, min(max, base·2^retry)). */
 export function backoffDelayMs(

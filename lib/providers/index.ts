@@ -2,7 +2,8 @@ import { fetchAccountApiSnapshot } from './account-api.js';
 import type { HttpClient } from './http.js';
 import { fetchPictorySnapshot, PICTORY_DEFAULT_BASE_URL } from './pictory.js';
 import { fetchPixelcutSnapshot, PIXELCUT_DEFAULT_BASE_URL } from './pixelcut.js';
-import type { AccountSnapshot, ProviderName, SnapshotRequest } from './types.js';
+import type { AccountSnapshot, ProviderName } from '../model.js';
+import type { SnapshotRequest } from './types.js';
 
 /** The vendors' public base URLs; the Account API has none (each account names its own). */
 export const PROVIDER_DEFAULT_BASE_URLS: Readonly<Record<ProviderName, string | undefined>> = {
@@ -28,4 +29,4 @@ export function providerHasLedger(provider: ProviderName): boolean {
   return provider !== 'pixelcut';
 }
 
-export { createHttpClient, redact, type HttpClient, type HttpClientOptions, type JsonRequest, type JsonResponse } from './http.js';
+export { createHttpClient, type HttpClient, type HttpClientOptions, type JsonRequest, type JsonResponse } from './http.js';

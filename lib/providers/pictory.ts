@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { buildUrl, type HttpClient } from './http.js';
 import { getParsed, identifier, numeric, optionalText, roundCredits, timestamp } from './schema.js';
-import type { AccountSnapshot, LedgerEntry, SnapshotRequest } from './types.js';
+import type { AccountSnapshot, LedgerEntry } from '../model.js';
+import type { SnapshotRequest } from './types.js';
 
 export const PICTORY_DEFAULT_BASE_URL = 'https://api.pictory.ai';
 

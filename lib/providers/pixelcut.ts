@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { buildUrl, urlPath, type HttpClient } from './http.js';
 import { numeric, parseResponse } from './schema.js';
-import type { AccountSnapshot, SnapshotRequest } from './types.js';
+import type { AccountSnapshot } from '../model.js';
+import type { SnapshotRequest } from './types.js';
 
 export const PIXELCUT_DEFAULT_BASE_URL = 'https://api.developer.pixelcut.ai';
 

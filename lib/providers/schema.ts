@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { ProviderResponseError } from '../errors.js';
-import { redact, urlPath, type HttpClient, type JsonRequest } from './http.js';
-import type { ProviderName } from './types.js';
-import { formatPath } from '../config-schema.js';
+import { redact } from '../redact.js';
+import { urlPath, type HttpClient, type JsonRequest } from './http.js';
+import type { ProviderName } from '../model.js';
+import { formatPath } from '../format-path.js';
 
 const NUMERIC_STRING = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 

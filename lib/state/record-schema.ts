@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ALERT_KINDS } from '../budget/types.js';
+import { ALERT_KINDS, SEVERITIES } from '../model.js';
 
 /** An AlertRecord as stores read it back: validated, so a damaged store is reported, never trusted. */
 export const alertRecordSchema = z.object({
@@ -7,7 +7,7 @@ export const alertRecordSchema = z.object({
   account: z.string(),
   kind: z.enum(ALERT_KINDS),
   status: z.enum(['firing', 'resolved']),
-  severity: z.enum(['info', 'warning', 'critical']),
+  severity: z.enum(SEVERITIES),
   notifiedAt: z.string(),
   once: z.string().optional(),
   expiresAt: z.string().optional(),

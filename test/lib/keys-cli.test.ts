@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../lib/cli.js';
-import type { SecretInput } from '../../lib/keys-cli.js';
+import type { SecretInput } from '../../lib/cli-io.js';
 
 const SECRET = 'pictai_s3cr3t-VALUE-0123456789';
 

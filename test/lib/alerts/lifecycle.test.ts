@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { alertKey, planAlerts } from '../../../lib/alerts/lifecycle.js';
 import type { AlertRecord } from '../../../lib/alerts/types.js';
 import { checkRecovered, evaluateAccount, evaluateFailure } from '../../../lib/budget/evaluate.js';
-import type { Finding, FindingState, Severity } from '../../../lib/budget/types.js';
+import type { Severity } from '../../../lib/model.js';
+import type { Finding, FindingState } from '../../../lib/budget/types.js';
 import { at, DAY, debit, entry, HOUR, rules, snapshot, steadyLedger } from '../budget/fixtures.js';
 
 const NOW = at('2026-11-20T12:00:00Z');

@@ -3,7 +3,8 @@ import { planAlerts } from '../../../lib/alerts/lifecycle.js';
 import { describeAlert, renderChatbot, renderEmail, renderJson, renderSms } from '../../../lib/alerts/render.js';
 import { isGsm7Basic, toGsm7 } from '../../../lib/alerts/text.js';
 import type { Alert } from '../../../lib/alerts/types.js';
-import { ALERT_KINDS, type AlertKind, type Finding, type FindingFacts } from '../../../lib/budget/types.js';
+import { ALERT_KINDS, type AlertKind } from '../../../lib/model.js';
+import { type Finding, type FindingFacts } from '../../../lib/budget/types.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRecovered, evaluateAccount, evaluateFailure } from '../../../lib/budget/evaluate.js';
 import type { RulesConfig } from '../../../lib/budget/rules-config.js';
 import type { Finding } from '../../../lib/budget/types.js';
-import type { AccountSnapshot, LedgerEntry } from '../../../lib/providers/types.js';
+import type { AccountSnapshot, LedgerEntry } from '../../../lib/model.js';
 import { at, DAY, debit, entry, HOUR, rules, snapshot, steadyLedger } from './fixtures.js';
 
 const NOW = at('2026-11-20T12:00:00Z');

@@ -1,5 +1,5 @@
 import type { RulesConfig } from '../../../lib/budget/rules-config.js';
-import type { AccountSnapshot, LedgerEntry, LedgerEntryType } from '../../../lib/providers/types.js';
+import type { AccountSnapshot, LedgerEntry, LedgerEntryType } from '../../../lib/model.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateAccount } from '../../../lib/budget/evaluate.js';
 import { forecastConsumption } from '../../../lib/budget/forecast.js';
 import { periodOf } from '../../../lib/budget/period.js';
-import type { LedgerEntry } from '../../../lib/providers/types.js';
+import type { LedgerEntry } from '../../../lib/model.js';
 import { at, DAY, debit, HOUR, rules, snapshot, steadyLedger } from './fixtures.js';
 
 describe('forecastConsumption', () => {

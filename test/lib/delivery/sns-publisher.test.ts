@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAlert, renderEmail, type ChatbotNotification } from '../../../lib/alerts/render.js';
 import { isGsm7Basic } from '../../../lib/alerts/text.js';
 import type { Alert } from '../../../lib/alerts/types.js';
-import type { Severity } from '../../../lib/budget/types.js';
+import type { Severity } from '../../../lib/model.js';
 import {
   buildPublishInputs,
   createSnsPublisher,

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderRequestError } from '../../../lib/errors.js';
-import { backoffDelayMs, buildUrl, parseRetryAfter, redact, urlPath } from '../../../lib/providers/http.js';
+import { backoffDelayMs, buildUrl, parseRetryAfter, urlPath } from '../../../lib/providers/http.js';
+import { redact } from '../../../lib/redact.js';
 import { startSandbox, type Sandbox } from '../../../lib/sandbox/index.js';
 import { instantClient, rejectionOf } from './helpers.js';
 
