@@ -1,5 +1,5 @@
 import { planAlerts } from './alerts/lifecycle.js';
-import { toContractAlert, type ContractAlert } from './alerts/render.js';
+import { toContractAlert, type AccountReport, type Report } from './report.js';
 import type { Alert, AlertRecord } from './alerts/types.js';
 import { appendBalanceSample, ledgerFromBalanceHistory } from './budget/balance-history.js';
 import { checkRecovered, evaluateAccount, evaluateFailure } from './budget/evaluate.js';
@@ -37,25 +37,6 @@ export interface CheckDeps {
   readonly claimTtlMs?: number;
   /** Told about alerts that could not be published (they are retried next run). */
   readonly onPublishError?: (alert: Alert, error: unknown) => void;
-}
-
-/** The contract's per-account entry. */
-export interface AccountReport {
-  readonly id: string;
-  readonly provider: ProviderName;
-  readonly status: 'ok' | 'error';
-  readonly balance?: Balance;
-  readonly consumption?: { period: string; used: number; budget?: number; forecast?: number };
-  readonly runwayDays?: number;
-  readonly error?: { code: string; message: string };
-}
-
-/** The result of one check run: the public report of DESIGN.md. */
-export interface Report {
-  readonly checkedAt: string;
-  readonly accounts: readonly AccountReport[];
-  /** Only what this run sent (or, in a dry run, would send). */
-  readonly alerts: readonly ContractAlert[];
 }
 
 /** A report plus what the caller needs for exit codes and channels. */

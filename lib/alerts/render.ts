@@ -2,6 +2,7 @@ import type { Severity } from '../model.js';
 import type { Finding, FindingFacts } from '../budget/types.js';
 import { formatAmount, formatDays, formatInstant, formatNumber, formatPercent, toGsm7, truncate } from './text.js';
 import type { Alert } from './types.js';
+import { toContractAlert, type AlertJson } from '../report.js';
 
 /** What describing needs of a finding or an alert (both have these fields). */
 export type Describable = Pick<Finding, 'kind' | 'account' | 'provider' | 'severity' | 'threshold' | 'value' | 'facts'>;
@@ -271,42 +272,6 @@ export function renderChatbot(alert: Alert): ChatbotNotification {
         ...(alert.value !== undefined && { value: String(alert.value) }),
       },
     },
-  };
-}
-
-/** The public contract's Alert (DESIGN.md): what reports list and machine subscribers receive. */
-export interface ContractAlert {
-  readonly key: string;
-  readonly account: string;
-  readonly provider: Alert['provider'];
-  readonly kind: Alert['kind'];
-  readonly severity: Severity;
-  readonly status: Status;
-  readonly threshold?: number;
-  readonly value?: number;
-  readonly title: string;
-  readonly message: string;
-}
-
-/** The machine form of an alert: the contract's fields plus `at` and `facts`. */
-export interface AlertJson extends ContractAlert {
-  readonly at: string;
-  readonly facts: FindingFacts;
-}
-
-/** Exactly the contract's Alert fields, absent numbers omitted, values to 2 decimals. */
-export function toContractAlert(alert: Alert): ContractAlert {
-  return {
-    key: alert.key,
-    account: alert.account,
-    provider: alert.provider,
-    kind: alert.kind,
-    severity: alert.severity,
-    status: alert.status,
-    ...(alert.threshold !== undefined && { threshold: alert.threshold }),
-    ...(alert.value !== undefined && { value: Math.round(alert.value * 100) / 100 }),
-    title: alert.title,
-    message: alert.message,
   };
 }
 

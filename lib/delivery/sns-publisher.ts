@@ -1,5 +1,6 @@
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
-import { renderChatbot, renderEmail, renderJson, renderSms, type AlertJson } from '../alerts/render.js';
+import { renderChatbot, renderEmail, renderJson, renderSms } from '../alerts/render.js';
+import type { AlertJson } from '../report.js';
 import { truncate, TYPOGRAPHY_TO_ASCII } from '../alerts/text.js';
 import type { Alert } from '../alerts/types.js';
 import { severityRank, type Severity } from '../model.js';

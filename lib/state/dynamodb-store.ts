@@ -14,12 +14,8 @@ import { StateError } from '../errors.js';
 import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './types.js';
 import { mapConcurrent } from '../concurrency.js';
 import { alertRecordSchema } from './record-schema.js';
+import { STATE_TABLE_KEYS } from '../deployment.js';
 
-/**
- * The table's key schema and TTL attribute, shared with the CDK construct that creates the table.
- * Items: pk = account id; sk = `alert#<alert key>` for an alert record, `account` for the account state.
- */
-export const STATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ttl' } as const;
 
 /** Options of the DynamoDB store. */
 export interface DynamoDbStoreOptions {

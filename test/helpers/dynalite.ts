@@ -6,7 +6,7 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { STATE_TABLE_KEYS } from '../../lib/state/dynamodb-store.js';
+import { STATE_TABLE_KEYS } from '../../lib/deployment.js';
 
 /** A dynalite server on a loopback ephemeral port. */
 export interface RunningDynalite {

@@ -1,0 +1,17 @@
+// What the CDK construct and the Lambda function must agree on, written once: the state table's key
+// schema, the metrics namespace and service name, and the environment variables the construct sets.
+
+/** Items: pk = account id; sk = `alert#…` for alert records, `account` for the account state. */
+export const STATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ttl' } as const;
+
+/** CloudWatch namespace and service dimension of the function's metrics (Powertools). */
+export const METRICS_NAMESPACE = 'BudgetAlerts';
+export const SERVICE_NAME = 'budget-alerts';
+
+/** Environment variables the construct gives the check function. */
+export const FUNCTION_ENV = {
+  stateTable: 'STATE_TABLE_NAME',
+  alertTopics: 'ALERT_TOPICS',
+  ssmCacheTtlSeconds: 'SSM_CACHE_TTL_SECONDS',
+  budgetsFile: 'BUDGETS_FILE',
+} as const;

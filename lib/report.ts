@@ -1,0 +1,61 @@
+// The report of a check: the public contract of DESIGN.md ("Contract"), shared by the CLI's --json,
+// the Lambda's return value and the machine-readable alert body.
+import type { FindingFacts } from './budget/types.js';
+import type { Alert } from './alerts/types.js';
+import type { Balance, ProviderName, Severity } from './model.js';
+
+/** The contract's per-account entry. */
+export interface AccountReport {
+  readonly id: string;
+  readonly provider: ProviderName;
+  readonly status: 'ok' | 'error';
+  readonly balance?: Balance;
+  readonly consumption?: { period: string; used: number; budget?: number; forecast?: number };
+  readonly runwayDays?: number;
+  readonly error?: { code: string; message: string };
+}
+
+/** The result of one check run: the public report of DESIGN.md. */
+export interface Report {
+  readonly checkedAt: string;
+  readonly accounts: readonly AccountReport[];
+  /** Only what this run sent (or, in a dry run, would send). */
+  readonly alerts: readonly ContractAlert[];
+}
+
+/** The public contract's Alert (DESIGN.md): what reports list and machine subscribers receive. */
+export interface ContractAlert {
+  readonly key: string;
+  readonly account: string;
+  readonly provider: Alert['provider'];
+  readonly kind: Alert['kind'];
+  readonly severity: Severity;
+  readonly status: Alert['status'];
+  readonly threshold?: number;
+  readonly value?: number;
+  readonly title: string;
+  readonly message: string;
+}
+
+/** The machine form of an alert: the contract's fields plus `at` and `facts`. */
+export interface AlertJson extends ContractAlert {
+  readonly at: string;
+  readonly facts: FindingFacts;
+}
+
+/** Exactly the contract's Alert fields, absent numbers omitted, values to 2 decimals. */
+export function toContractAlert(alert: Alert): ContractAlert {
+  return {
+    key: alert.key,
+    account: alert.account,
+    provider: alert.provider,
+    kind: alert.kind,
+    severity: alert.severity,
+    status: alert.status,
+    ...(alert.threshold !== undefined && { threshold: alert.threshold }),
+    ...(alert.value !== undefined && { value: Math.round(alert.value * 100) / 100 }),
+    title: alert.title,
+    message: alert.message,
+  };
+}
+
