@@ -7,7 +7,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createCheckHandler, type HandlerResult } from '../functions/check-handler.js';
 import { validateBudgets } from '../lib/config-schema.js';
-import { topicsFor } from '../lib/delivery/sns-publisher.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
 import type { AccountState } from '../lib/state/types.js';
 import { createStateTable, dynamoClient, startDynalite } from '../test/helpers/dynalite.js';
@@ -176,7 +175,7 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
       return {
         label,
         alerts: value.alerts.length,
-        expectedPublishes: value.alerts.reduce((sum, a) => sum + topicsFor(a.severity, TOPICS).length, 0),
+        expectedPublishes: (value.delivery ?? []).reduce((sum, d) => sum + d.sent.length, 0),
         sns: snsCounts.calls.get('PublishCommand') ?? 0,
         ssmCalls: recorder.calls.get('AmazonSSM.GetParameters') ?? 0,
         ssmParameters: recorder.parametersRead,

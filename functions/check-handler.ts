@@ -83,8 +83,9 @@ export function createCheckHandler(deps: HandlerDeps) {
         publisher,
         dryRun: selection.dryRun,
         resolveKey: (account) => resolveKey(account, keys, internalKey, deps.env ?? {}),
-        onPublishError: (alert, error) =>
-          logger.error('alert not sent; it will be retried on the next run', { alert: alert.key, error: (error as Error).message }),
+        targets: publisher.targets,
+        onDeliveryError: (alert, target, stage, error) =>
+          logger.error('alert delivery step failed; it will be retried', { alert: alert.key, target, stage, error: (error as Error).message }),
       },
       { accounts: selection.accounts },
       now,
@@ -223,5 +224,6 @@ function record(report: Report, sent: number, unsent: number, deps: HandlerDeps)
   metrics.addMetric('ChecksFailed', MetricUnit.Count, failed);
   metrics.addMetric('AlertsSent', MetricUnit.Count, sent);
   metrics.addMetric('AlertsFailed', MetricUnit.Count, unsent);
-  logger.info('check finished', { accounts: report.accounts.length, failed, alertsSent: sent, alertsFailed: unsent });
+  // Per alert, the targets it reached and those it did not: the run's notification log in one line.
+  logger.info('check finished', { accounts: report.accounts.length, failed, alertsSent: sent, alertsFailed: unsent, delivery: report.delivery ?? [] });
 }

@@ -1,19 +1,24 @@
 import { planAlerts } from './alerts/lifecycle.js';
-import { toContractAlert, type AccountReport, type Report } from './report.js';
-import type { Alert, AlertRecord } from './alerts/types.js';
+import { describeAlert } from './alerts/catalogue.js';
+import type { DeliveryTarget } from './alerts/routing.js';
+import type { Alert, AlertDecision, AlertRecord } from './alerts/types.js';
 import { appendBalanceSample, ledgerFromBalanceHistory } from './budget/balance-history.js';
 import { checkRecovered, evaluateAccount, evaluateFailure } from './budget/evaluate.js';
 import { ledgerWindowIn, zonedCalendar, type ZonedCalendar } from './budget/period.js';
 import type { Finding } from './budget/types.js';
-import type { AccountConfig, BudgetsConfig } from './config.js';
-import type { AlertPublisher } from './delivery/types.js';
 import { mapConcurrent } from './concurrency.js';
+import type { AccountConfig, BudgetsConfig } from './config.js';
+import { CONSOLE_TARGET } from './delivery/console-publisher.js';
+import { deliver, type Delivery, type DeliveryStage, type DeliveryStatus } from './delivery/deliver.js';
+import type { AlertPublisher } from './delivery/types.js';
 import { ProviderError } from './errors.js';
+import type { AccountFigures, AccountSnapshot } from './model.js';
 import type { HttpClient } from './providers/http.js';
-import { redact } from './redact.js';
 import { fetchSnapshot } from './providers/index.js';
-import type { AccountSnapshot, Balance, ProviderName } from './model.js';
-import { emptyAccountState, type AccountState, type AlertStateStore } from './state/types.js';
+import { redact } from './redact.js';
+import { toContractAlert, type AccountReport, type DeliveryReport, type Report } from './report.js';
+import { scheduleIntervalMs } from './schedule.js';
+import { emptyAccountState, type AccountState, type AlertStateStore, type StateView } from './state/types.js';
 
 /**
  * Accounts checked at once unless CheckDeps.concurrency says otherwise: twice the per-vendor request
@@ -21,6 +26,8 @@ import { emptyAccountState, type AccountState, type AlertStateStore } from './st
  * vendors' request slots idle. Memory stays small: an account holds at most its month's ledger.
  */
 export const DEFAULT_CHECK_CONCURRENCY = 64;
+/** How long a claimed-but-unconfirmed alert blocks other runs unless CheckDeps.claimTtlMs says otherwise. */
+export const DEFAULT_CLAIM_TTL_MS = 10 * 60_000;
 
 /** Everything the check needs from the outside world. */
 export interface CheckDeps {
@@ -29,22 +36,24 @@ export interface CheckDeps {
   readonly publisher: AlertPublisher;
   /** Obtains an account's API key (environment, SSM …); throws a ProviderError when it cannot. */
   readonly resolveKey: (account: AccountConfig) => Promise<string>;
+  /** Where alerts are delivered; claims are per alert × target. @default [CONSOLE_TARGET] */
+  readonly targets?: readonly DeliveryTarget[];
   /** Accounts checked at once. @default DEFAULT_CHECK_CONCURRENCY */
   readonly concurrency?: number;
   /** Evaluate and report, but change no state and send nothing. @default false */
   readonly dryRun?: boolean;
-  /** How long a claimed-but-unconfirmed alert blocks other runs. @default 10 minutes */
+  /** How long a claimed-but-unconfirmed alert blocks other runs. @default DEFAULT_CLAIM_TTL_MS */
   readonly claimTtlMs?: number;
-  /** Told about alerts that could not be published (they are retried next run). */
-  readonly onPublishError?: (alert: Alert, error: unknown) => void;
+  /** Told about every delivery step that failed (the alert is retried next run). */
+  readonly onDeliveryError?: (alert: Alert, target: string, stage: DeliveryStage, error: unknown) => void;
 }
 
 /** A report plus what the caller needs for exit codes and channels. */
 export interface CheckResult {
   readonly report: Report;
-  /** The alerts sent, with render facts (the report holds their contract form). */
+  /** The alerts sent (to at least one target), with render facts (the report holds their contract form). */
   readonly sent: readonly Alert[];
-  /** Alerts whose publication failed; released, so the next run retries them. */
+  /** Alerts that did not reach some target (or reached it unrecorded); the next run retries those targets. */
   readonly unsent: readonly Alert[];
 }
 
@@ -54,11 +63,41 @@ interface AccountOutcome {
   readonly state: AccountState;
 }
 
-/** Checks every account: fetch, evaluate, plan alerts, claim, publish. One account's failure never hides another. */
+/**
+ * Checks every account in named phases — load state, check the accounts, plan the alerts, deliver
+ * them, save the account states — and reports. One account's failure never hides another, and a
+ * failed delivery step never loses the account states.
+ */
 export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now: Date): Promise<CheckResult> {
   const accounts = config.accounts;
   const view = await deps.store.load(accounts.map((a) => a.id));
+  const outcomes = await checkEach(deps, accounts, view, now);
+  const deliveries = plan(accounts, outcomes, view, deps.targets ?? [CONSOLE_TARGET], now);
+  let statuses: DeliveryStatus[];
+  if (deps.dryRun) {
+    statuses = deliveries.map(() => 'sent');
+  } else {
+    try {
+      statuses = await deliver(
+        {
+          store: deps.store,
+          publisher: deps.publisher,
+          now,
+          claimTtlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
+          concurrency: deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY,
+          onError: (d, stage, error) => deps.onDeliveryError?.(d.alert, d.target.id, stage, error),
+        },
+        deliveries,
+      );
+    } finally {
+      await deps.store.saveAccounts(new Map(accounts.map((account, index) => [account.id, outcomes[index]!.state])));
+    }
+  }
+  return result(now, outcomes, deliveries, statuses, deps.dryRun === true);
+}
 
+/** Phase 2: fetch and evaluate every account, a few at a time. */
+function checkEach(deps: CheckDeps, accounts: readonly AccountConfig[], view: StateView, now: Date): Promise<AccountOutcome[]> {
   // Accounts in one time zone share a calendar and a ledger window: building a zoned calendar (an
   // Intl.DateTimeFormat) costs ~0.15 ms, which per account was ~10 % of a 1,000-account check's CPU.
   const zones = new Map<string, Zone>();
@@ -71,57 +110,71 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
     }
     return zone;
   };
-
-  const outcomes = await mapConcurrent(accounts, deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY, (account) =>
+  return mapConcurrent(accounts, deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY, (account) =>
     checkOne(deps, account, view.accounts.get(account.id) ?? emptyAccountState(), now, zoneOf(account.timezone)),
   );
+}
 
-  const nowIso = now.toISOString();
-  // A claim still pending after its deadline was left by a run that died mid-send: treat it as unsent.
-  const live = new Map<string, Map<string, AlertRecord>>();
-  const stale = new Map<string, AlertRecord>();
-  for (const [key, record] of view.alerts) {
-    if (record.pendingUntil !== undefined && record.pendingUntil < nowIso) stale.set(key, record);
-    else live.set(record.account, (live.get(record.account) ?? new Map()).set(key, record));
+/** Phase 3: what to send to whom, each decision described once. */
+function plan(
+  accounts: readonly AccountConfig[],
+  outcomes: readonly AccountOutcome[],
+  view: StateView,
+  targets: readonly DeliveryTarget[],
+  now: Date,
+): Delivery[] {
+  const records = new Map<string, Map<string, AlertRecord>>();
+  for (const [id, record] of view.alerts) {
+    records.set(record.account, (records.get(record.account) ?? new Map<string, AlertRecord>()).set(id, record));
   }
-  const planned: { alert: Alert; prior?: AlertRecord; next: AlertRecord }[] = [];
-  accounts.forEach((account, index) => {
-    const outcome = outcomes[index]!;
-    const records = live.get(account.id) ?? new Map<string, AlertRecord>();
-    const plan = planAlerts({ findings: outcome.findings, records, now, renotifyHours: account.renotifyHours });
-    for (const change of plan.changes) {
-      planned.push({ ...change, prior: change.prior ?? stale.get(change.alert.key) });
-    }
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  const described = new Map<AlertDecision, Alert>();
+  const describe = (decision: AlertDecision): Alert => {
+    const known = described.get(decision);
+    if (known !== undefined) return known;
+    const alert: Alert = { ...decision, ...describeAlert(decision, decision.status) };
+    described.set(decision, alert);
+    return alert;
+  };
+  return accounts.flatMap((account, index) =>
+    planAlerts({
+      findings: outcomes[index]!.findings,
+      records: records.get(account.id) ?? new Map(),
+      targets,
+      now,
+      renotifyHours: account.renotifyHours,
+    }).map((change) => ({ change, alert: describe(change.alert), target: byId.get(change.target)! })),
+  );
+}
+
+/** The report: accounts, the alerts sent (each once, whatever the targets), and where each went. */
+function result(
+  now: Date,
+  outcomes: readonly AccountOutcome[],
+  deliveries: readonly Delivery[],
+  statuses: readonly DeliveryStatus[],
+  dryRun: boolean,
+): CheckResult {
+  const byAlert = new Map<Alert, { sent: string[]; failed: string[] }>();
+  deliveries.forEach(({ alert, target }, index) => {
+    const entry = byAlert.get(alert) ?? { sent: [], failed: [] };
+    byAlert.set(alert, entry);
+    const status = statuses[index];
+    if (status === 'sent') entry.sent.push(target.id);
+    else if (status === 'failed' || status === 'unconfirmed') entry.failed.push(target.id);
   });
-
-  let sent: Alert[] = [];
-  const unsent: Alert[] = [];
-  if (deps.dryRun) {
-    sent = planned.map((p) => p.alert);
-  } else {
-    const pendingUntil = new Date(now.getTime() + (deps.claimTtlMs ?? 10 * 60_000)).toISOString();
-    const delivered = await mapConcurrent(planned, deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY, async ({ alert, prior, next }) => {
-      const claimed: AlertRecord = { ...next, version: (prior?.version ?? 0) + 1, pendingUntil };
-      if (!(await deps.store.claim(claimed, prior))) return 'taken' as const;
-      try {
-        await deps.publisher.publish(alert);
-      } catch (error) {
-        await deps.store.release(claimed, prior);
-        deps.onPublishError?.(alert, error);
-        return 'failed' as const;
-      }
-      await deps.store.confirm(claimed);
-      return 'sent' as const;
-    });
-    planned.forEach(({ alert }, index) => {
-      if (delivered[index] === 'sent') sent.push(alert);
-      else if (delivered[index] === 'failed') unsent.push(alert);
-    });
-    await deps.store.saveAccounts(new Map(accounts.map((account, index) => [account.id, outcomes[index]!.state])));
-  }
-
+  const sent = [...byAlert].filter(([, e]) => e.sent.length > 0).map(([alert]) => alert);
+  const unsent = [...byAlert].filter(([, e]) => e.failed.length > 0).map(([alert]) => alert);
+  const delivery: DeliveryReport[] = [...byAlert]
+    .filter(([, e]) => e.sent.length + e.failed.length > 0)
+    .map(([alert, e]) => ({ key: alert.key, status: alert.status, sent: e.sent, failed: e.failed }));
   return {
-    report: { checkedAt: nowIso, accounts: outcomes.map((o) => o.report), alerts: sent.map(toContractAlert) },
+    report: {
+      checkedAt: now.toISOString(),
+      accounts: outcomes.map((o) => o.report),
+      alerts: sent.map(toContractAlert),
+      ...(!dryRun && delivery.length > 0 && { delivery }),
+    },
     sent,
     unsent,
   };
@@ -132,13 +185,7 @@ interface Zone {
   readonly window: { readonly from: Date; readonly to: Date };
 }
 
-async function checkOne(
-  deps: CheckDeps,
-  account: AccountConfig,
-  prior: AccountState,
-  now: Date,
-  zone: Zone,
-): Promise<AccountOutcome> {
+async function checkOne(deps: CheckDeps, account: AccountConfig, prior: AccountState, now: Date, zone: Zone): Promise<AccountOutcome> {
   let apiKey: string | undefined;
   try {
     apiKey = await deps.resolveKey(account);
@@ -152,13 +199,28 @@ async function checkOne(
     const code = error instanceof ProviderError ? error.code : 'internal';
     // Adapters redact already; this guards every other path a key could take into a message.
     const message = redact(error instanceof Error ? error.message : String(error), apiKey ? [apiKey] : []);
-    const consecutiveFailures = prior.consecutiveFailures + 1;
-    return {
-      report: { id: account.id, provider: account.provider, status: 'error', error: { code, message } },
-      findings: [evaluateFailure({ account, error: { code, message }, consecutiveFailures, now })],
-      state: { ...prior, consecutiveFailures, lastCheckedAt: now.toISOString() },
-    };
+    return failedOutcome(account, prior, now, { code, message });
   }
+}
+
+function failedOutcome(account: AccountConfig, prior: AccountState, now: Date, error: { code: string; message: string }): AccountOutcome {
+  const consecutiveFailures = prior.consecutiveFailures + 1;
+  const lastGood = prior.lastGood;
+  const stale = lastGood === undefined || now.getTime() - Date.parse(lastGood.at) > 2 * scheduleIntervalMs(account.schedule);
+  const finding = evaluateFailure({ account, error, consecutiveFailures, now });
+  return {
+    report: {
+      id: account.id,
+      provider: account.provider,
+      status: 'error',
+      error,
+      ...(stale && { stale: true }),
+      ...(lastGood !== undefined && { lastGood: { at: lastGood.at, ...lastGood.figures } }),
+    },
+    // The alert says since when the figures are stale.
+    findings: [{ ...finding, facts: { ...finding.facts, ...(lastGood !== undefined && { lastGoodAt: lastGood.at }) } }],
+    state: { ...prior, consecutiveFailures, lastCheckedAt: now.toISOString() },
+  };
 }
 
 function evaluateSnapshot(
@@ -172,30 +234,33 @@ function evaluateSnapshot(
   let ledger = snapshot.ledger;
   let historyFrom: Date | undefined;
   if (ledger === undefined) {
-    // Balance-only vendors: consumption is what the balance lost between our own checks.
-    const samples = balanceHistory.map((s) => ({ at: new Date(s.at), available: s.available }));
-    const next = appendBalanceSample(samples, { at: now, available: snapshot.balance.available }, now);
-    balanceHistory = next.map((s) => ({ at: s.at.toISOString(), available: s.available }));
+    // Balance-only vendors: consumption is what the balance lost between our own checks. Only what was
+    // known at `now` counts, and only a sample newer than every stored one is kept: a replay of a past
+    // instant (which sees today's balance) must never turn into consumption.
+    const nowIso = now.toISOString();
+    const known = balanceHistory.filter((s) => s.at <= nowIso).map((s) => ({ at: new Date(s.at), available: s.available }));
+    const next = appendBalanceSample(known, { at: now, available: snapshot.balance.available }, now);
+    const newest = balanceHistory[balanceHistory.length - 1]?.at;
+    if (newest === undefined || newest < nowIso) balanceHistory = next.map((s) => ({ at: s.at.toISOString(), available: s.available }));
     ledger = ledgerFromBalanceHistory(next);
     historyFrom = next[0]?.at;
   }
   const { findings, summary } = evaluateAccount({ account, snapshot, ledger, now, historyFrom, calendar });
-  return {
-    report: {
-      id: account.id,
-      provider: account.provider,
-      status: 'ok',
-      balance: snapshot.balance,
-      consumption: {
-        period: summary.period,
-        used: round(summary.used),
-        ...(summary.budget !== undefined && { budget: summary.budget }),
-        ...(summary.forecast !== undefined && { forecast: round(summary.forecast) }),
-      },
-      ...(summary.runwayDays !== undefined && { runwayDays: round(summary.runwayDays) }),
+  const figures: AccountFigures = {
+    balance: snapshot.balance,
+    consumption: {
+      period: summary.period,
+      used: round(summary.used),
+      ...(summary.budget !== undefined && { budget: summary.budget }),
+      ...(summary.forecast !== undefined && { forecast: round(summary.forecast) }),
     },
+    ...(summary.runwayDays !== undefined && { runwayDays: round(summary.runwayDays) }),
+  };
+  const at = now.toISOString();
+  return {
+    report: { id: account.id, provider: account.provider, status: 'ok', ...figures },
     findings: [...findings, checkRecovered(account)],
-    state: { consecutiveFailures: 0, balanceHistory, lastCheckedAt: now.toISOString() },
+    state: { consecutiveFailures: 0, balanceHistory, lastCheckedAt: at, lastGood: { at, figures } },
   };
 }
 

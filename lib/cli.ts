@@ -2,7 +2,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { checkAccounts, type CheckResult } from './check.js';
 import { budgetsJsonSchema, loadBudgets, type BudgetsConfig } from './config.js';
 import { createConsolePublisher } from './delivery/console-publisher.js';
-import { ConfigError, StateError, UsageError } from './errors.js';
+import { ConfigError, StateError, StateFileError, UsageError } from './errors.js';
+import type { DeliveryStage } from './delivery/deliver.js';
 import { createKeyResolver } from './keys.js';
 import { runKeys } from './keys-cli.js';
 import { EXIT, type CliIo } from './cli-io.js';
@@ -74,6 +75,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`budget-alerts: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
+    if (error instanceof StateFileError) {
+      io.stderr.write(`budget-alerts: ${error.message}\n`);
+      return EXIT.usage;
+    }
     if (error instanceof StateError) {
       io.stderr.write(`budget-alerts: ${error.message}\n`);
       return EXIT.internal;
@@ -108,12 +113,11 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   const result = await checkAccounts(
     {
       http: createHttpClient({ fetch: io.fetch }),
-      store: createFileStore(values.state ?? '.budget-alerts/state.json', { now: () => now }),
+      store: createFileStore(values.state ?? '.budget-alerts/state.json', { now: () => now, wallClock: io.clock }),
       publisher: createConsolePublisher((text) => (json ? undefined : io.stdout.write(text))),
       resolveKey: createKeyResolver({ env: io.env, ssm: io.ssm ?? (() => new SSMClient({})) }),
       dryRun: values['dry-run'] === true,
-      onPublishError: (alert, error) =>
-        io.stderr.write(`budget-alerts: could not send ${alert.key} (${(error as Error).message}); it will be retried next run\n`),
+      onDeliveryError: (alert, target, stage, error) => io.stderr.write(`budget-alerts: ${deliveryProblem(alert.key, target, stage, error)}\n`),
     },
     config,
     now,
@@ -122,6 +126,21 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   io.stdout.write(json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReport(result, values['dry-run'] === true));
   const failed = result.report.accounts.some((a) => a.status === 'error') || result.unsent.length > 0;
   return failed ? EXIT.someFailed : EXIT.ok;
+}
+
+/** What a failed delivery step means for the user. */
+function deliveryProblem(key: string, target: string, stage: DeliveryStage, error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  switch (stage) {
+    case 'claim':
+      return `could not claim ${key} for ${target} in the state file (${reason}); it was not sent and will be retried next run`;
+    case 'publish':
+      return `could not send ${key} to ${target} (${reason}); it will be retried next run`;
+    case 'confirm':
+      return `sent ${key} to ${target} but could not record it (${reason}); it may be sent once more`;
+    case 'release':
+      return `could not release the claim on ${key} for ${target} (${reason}); it will be retried once the claim lapses`;
+  }
 }
 
 function selectAccounts(config: BudgetsConfig, list: string | undefined): BudgetsConfig {

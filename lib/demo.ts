@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert } from './alerts/types.js';
+import type { AlertPublisher } from './delivery/types.js';
 import { checkAccounts } from './check.js';
 import { loadBudgets } from './config.js';
 import { createConsolePublisher } from './delivery/console-publisher.js';
@@ -39,12 +39,12 @@ export async function runDemo(io: { stdout: { write(text: string): unknown }; fe
       sandbox.setNow(at);
       const shown: string[] = [];
       // Every channel's rendering the first time a kind fires or resolves; one line after that.
-      const publisher = {
-        publish: async (alert: Alert) => {
+      const publisher: AlertPublisher = {
+        publish: async (alert, target) => {
           const kind = `${alert.kind} ${alert.status}`;
           const style = kinds.has(kind) ? 'line' : 'channels';
           kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-          await createConsolePublisher((text) => shown.push(style === 'line' ? `── ${text}` : text), style).publish(alert);
+          await createConsolePublisher((text) => shown.push(style === 'line' ? `── ${text}` : text), style).publish(alert, target);
         },
       };
       const store = createFileStore(join(dir, 'state.json'), { now: () => at });

@@ -104,9 +104,17 @@ export class KeyUnavailableError extends ProviderError {
   readonly transient = false;
 }
 
-/** The alert state could not be read or written (corrupt file, store failure). Never silently reset. */
+/** The alert state could not be read or written (store failure, lock not obtained). Never silently reset. */
 export class StateError extends Error {
-  override readonly name = 'StateError';
+  override readonly name: string = 'StateError';
+}
+
+/**
+ * The state file itself cannot be used as it is (corrupt, of the wrong shape, read-only, not a regular
+ * file, in a folder that cannot be created): the user must fix or move it. Exit code 2.
+ */
+export class StateFileError extends StateError {
+  override readonly name = 'StateFileError';
 }
 
 /** Publishing an alert failed; the claim is released so the next run retries. */

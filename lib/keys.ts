@@ -9,7 +9,11 @@ export interface KeySources {
   readonly ssm: () => SSMClient;
 }
 
-/** Returns a resolver that reads each account's key once per run (SSM names batched per call). */
+/**
+ * Returns a resolver that reads each SSM parameter once per run (one GetParameters call per distinct
+ * parameter, shared by the accounts that name it). Environment variables are read per account, so a
+ * missing one is reported by each account that names it.
+ */
 export function createKeyResolver(sources: KeySources): (account: AccountConfig) => Promise<string> {
   const cache = new Map<string, Promise<string>>();
   let client: SSMClient | undefined;
@@ -32,16 +36,13 @@ export function createKeyResolver(sources: KeySources): (account: AccountConfig)
     return value;
   };
 
-  return (account) => {
+  return async (account) => {
     const source = account.apiKey;
-    const id = 'env' in source ? `env:${source.env}` : `ssm:${source.ssm}`;
-    let pending = cache.get(id);
+    if ('env' in source) return keyFromEnv(account, source.env, sources.env);
+    let pending = cache.get(source.ssm);
     if (pending === undefined) {
-      pending =
-        'env' in source
-          ? Promise.resolve().then(() => keyFromEnv(account, source.env, sources.env))
-          : fromSsm(source.ssm);
-      cache.set(id, pending);
+      pending = fromSsm(source.ssm);
+      cache.set(source.ssm, pending);
     }
     return pending;
   };

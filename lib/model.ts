@@ -91,3 +91,15 @@ export interface AccountSnapshot {
   /** When the credential stops working (a JWT's `exp`), where known. */
   readonly tokenExpiresAt?: Date;
 }
+
+/** An account's figures at one successful check: what the report shows and the store keeps as the last good. */
+export interface AccountFigures {
+  readonly balance: Balance;
+  readonly consumption?: {
+    readonly period: string;
+    readonly used: number;
+    readonly budget?: number;
+    readonly forecast?: number;
+  };
+  readonly runwayDays?: number;
+}

@@ -2,17 +2,26 @@
 // the Lambda's return value and the machine-readable alert body.
 import type { FindingFacts } from './budget/types.js';
 import type { Alert } from './alerts/types.js';
-import type { Balance, ProviderName, Severity } from './model.js';
+import type { AccountFigures, AlertStatus, ProviderName, Severity } from './model.js';
 
-/** The contract's per-account entry. */
-export interface AccountReport {
+/** The contract's per-account entry: the figures when the check succeeded, the error when it did not. */
+export interface AccountReport extends Partial<AccountFigures> {
   readonly id: string;
   readonly provider: ProviderName;
   readonly status: 'ok' | 'error';
-  readonly balance?: Balance;
-  readonly consumption?: { period: string; used: number; budget?: number; forecast?: number };
-  readonly runwayDays?: number;
   readonly error?: { code: string; message: string };
+  /** A failed account whose last successful check is older than twice its schedule (or that never had one). */
+  readonly stale?: true;
+  /** A failed account's figures at its last successful check. */
+  readonly lastGood?: AccountFigures & { readonly at: string };
+}
+
+/** Where one alert went: the delivery targets it reached and those it did not (retried next run). */
+export interface DeliveryReport {
+  readonly key: string;
+  readonly status: AlertStatus;
+  readonly sent: readonly string[];
+  readonly failed: readonly string[];
 }
 
 /** The result of one check run: the public report of DESIGN.md. */
@@ -21,6 +30,8 @@ export interface Report {
   readonly accounts: readonly AccountReport[];
   /** Only what this run sent (or, in a dry run, would send). */
   readonly alerts: readonly ContractAlert[];
+  /** Per alert, the targets it reached and those it did not; absent in a dry run and when nothing was due. */
+  readonly delivery?: readonly DeliveryReport[];
 }
 
 /** The public contract's Alert (DESIGN.md): what reports list and machine subscribers receive. */

@@ -1,5 +1,5 @@
 import type { LedgerEntry } from '../model.js';
-import { type ZonedCalendar, dayKeyIn, startOfDayIn, zonedCalendar } from './period.js';
+import { type ZonedCalendar, dayKeyIn, startOfDayIn } from './period.js';
 
 /**
  * Credits one entry consumed. Debits always consume (the type gives the direction, so the magnitude is
@@ -50,9 +50,8 @@ export function dailyConsumption(
   ledger: readonly LedgerEntry[],
   from: Date,
   to: Date,
-  timeZone: string | ZonedCalendar,
+  calendar: ZonedCalendar,
 ): DailyConsumption[] {
-  const calendar = typeof timeZone === 'string' ? zonedCalendar(timeZone) : timeZone;
   const days: DailyConsumption[] = [];
   let start = startOfDayIn(calendar, from);
   while (start < to) {

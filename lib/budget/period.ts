@@ -121,20 +121,10 @@ export function periodIn(calendar: ZonedCalendar, now: Date): Period {
   };
 }
 
-/** The calendar month of `now` in `timeZone`: key `YYYY-MM`, start, and end (start of next month). */
-export function periodOf(now: Date, timeZone: string): Period {
-  return periodIn(zonedCalendar(timeZone), now);
-}
-
 /** The local date of `at` in a calendar, as `YYYY-MM-DD`. */
 export function dayKeyIn(calendar: ZonedCalendar, at: Date): string {
   const p = calendar.parts(at);
   return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`;
-}
-
-/** The local date of `at` in `timeZone`, as `YYYY-MM-DD`. */
-export function dayKey(at: Date, timeZone: string): string {
-  return dayKeyIn(zonedCalendar(timeZone), at);
 }
 
 /** First instant of the local day `offsetDays` days after the one containing `at` (negative: before). */
@@ -143,23 +133,13 @@ export function startOfDayIn(calendar: ZonedCalendar, at: Date, offsetDays = 0):
   return calendar.startOfLocalDate(p.year, p.month, p.day + offsetDays);
 }
 
-/** First instant of the local day containing `at` in `timeZone`. */
-export function startOfDay(at: Date, timeZone: string): Date {
-  return startOfDayIn(zonedCalendar(timeZone), at);
-}
-
-/** Days of full history the trailing averages (runway, spike median) need before today. */
+/** Days of full history the trailing figures (burn rate, spike median) need before today. */
 export const TRAILING_DAYS = 7;
 
 /**
  * The ledger window a check must fetch: from the earlier of the period start and the start of the local
- * day 7 days before today (so runway and the spike median see full days), to `now`.
+ * day 7 days before today (so the burn rate and the spike median see full days), to `now`.
  */
-export function ledgerWindow(now: Date, timeZone: string): { from: Date; to: Date } {
-  return ledgerWindowIn(zonedCalendar(timeZone), now);
-}
-
-/** `ledgerWindow` with a calendar the caller already built (building one costs an Intl formatter). */
 export function ledgerWindowIn(calendar: ZonedCalendar, now: Date): { from: Date; to: Date } {
   const periodStart = periodIn(calendar, now).start;
   const weekStart = startOfDayIn(calendar, now, -TRAILING_DAYS);

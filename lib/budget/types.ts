@@ -34,6 +34,8 @@ export interface FindingFacts {
   readonly day?: string;
   /** When an auto-reload happened (ISO). */
   readonly reloadedAt?: string;
+  /** When the account was last checked successfully (ISO): its figures are stale since then. */
+  readonly lastGoodAt?: string;
 }
 
 /** One evaluated condition of one account at one instant. Pure data; the lifecycle decides what to send. */

@@ -1,6 +1,10 @@
 import type { Alert } from '../alerts/types.js';
 import { renderChatbot, renderEmail, renderSms } from '../alerts/render.js';
+import type { DeliveryTarget } from '../alerts/routing.js';
 import type { AlertPublisher } from './types.js';
+
+/** The terminal, as a delivery target: it shows every severity. */
+export const CONSOLE_TARGET: DeliveryTarget = { id: 'stdout', minSeverity: 'info' };
 
 /** How the console shows an alert: one line, or every channel's rendering (the demo). */
 export type ConsoleStyle = 'line' | 'channels';

@@ -1,6 +1,7 @@
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import { renderChatbot, renderEmail, renderJson, renderSms } from '../alerts/render.js';
 import type { AlertJson } from '../report.js';
+import type { DeliveryTarget } from '../alerts/routing.js';
 import { truncate, TYPOGRAPHY_TO_ASCII } from '../alerts/text.js';
 import type { Alert } from '../alerts/types.js';
 import { severityRank, type Severity } from '../model.js';
@@ -53,30 +54,30 @@ const SHRINK_CAPS = [32_000, 8_000, 2_000, 500] as const;
 
 const TRUNCATION_NOTE = '[This alert was shortened to fit the 256 KB limit of Amazon SNS.]';
 
-/** The topics an alert of `severity` goes to: every topic whose minimum is at or below it, each ARN once. */
-export function topicsFor(severity: Severity, topics: readonly SnsTopic[]): SnsTopic[] {
-  const seen = new Set<string>();
-  return topics.filter((topic) => {
-    if (severityRank(topic.minSeverity) > severityRank(severity) || seen.has(topic.arn)) return false;
-    seen.add(topic.arn);
-    return true;
-  });
+/**
+ * The delivery targets of a set of topics: one per topic ARN (an ARN configured twice is one target,
+ * with the lower minimum, so nobody receives an alert twice), with the id `topic:<minSeverity>`.
+ */
+export function topicTargets(topics: readonly SnsTopic[]): (DeliveryTarget & { readonly arn: string })[] {
+  const byArn = new Map<string, SnsTopic>();
+  for (const topic of topics) {
+    const known = byArn.get(topic.arn);
+    if (known === undefined || severityRank(topic.minSeverity) < severityRank(known.minSeverity)) byArn.set(topic.arn, topic);
+  }
+  return [...byArn.values()].map((topic) => ({ id: `topic:${topic.minSeverity}`, minSeverity: topic.minSeverity, arn: topic.arn }));
 }
 
-/** The Publish inputs for one alert, one per matching topic (none when no topic takes its severity). */
-export function buildPublishInputs(alert: Alert, topics: readonly SnsTopic[]): PublishCommandInput[] {
-  const targets = topicsFor(alert.severity, topics);
-  if (targets.length === 0) return [];
+/** The Publish input of one alert for one topic. */
+export function buildPublishInput(alert: Alert, topicArn: string): PublishCommandInput {
   const subject = snsSubject(renderEmail(alert).subject, alert);
   const attributes = messageAttributes(alert);
-  const message = fittingMessage(alert, subject, attributes);
-  return targets.map((topic) => ({
-    TopicArn: topic.arn,
+  return {
+    TopicArn: topicArn,
     MessageStructure: 'json',
-    Message: message,
+    Message: fittingMessage(alert, subject, attributes),
     Subject: subject,
     MessageAttributes: attributes,
-  }));
+  };
 }
 
 /** The per-protocol bodies of an alert, unshortened. */
@@ -94,27 +95,24 @@ export function publishSizeOf(input: Partial<Pick<PublishCommandInput, 'Message'
   return size;
 }
 
-/** Publishes each alert to every topic that takes its severity, concurrently; throws PublishError if any topic failed. */
-export function createSnsPublisher(options: SnsPublisherOptions): AlertPublisher {
-  const { client, topics } = options;
+/** Publishes an alert to a target's topic; throws a PublishError naming the topic when SNS refuses it. */
+export function createSnsPublisher(options: SnsPublisherOptions): AlertPublisher & { readonly targets: readonly DeliveryTarget[] } {
+  const { client } = options;
+  const targets = topicTargets(options.topics);
+  const arnOf = new Map(targets.map((t) => [t.id, t.arn]));
   return {
-    async publish(alert: Alert): Promise<void> {
-      const inputs = buildPublishInputs(alert, topics);
-      // Wait for every topic, not just the first failure, so one bad topic never stops the others.
-      // Throttling is retried by the SDK's own retry strategy before a rejection reaches us.
-      const results = await Promise.allSettled(inputs.map((input) => client.send(new PublishCommand(input))));
-      const failed = results.flatMap((result, i) =>
-        result.status === 'rejected' ? [{ arn: inputs[i]?.TopicArn ?? '(unknown topic)', error: result.reason as unknown }] : [],
-      );
-      if (failed.length === 0) return;
-      // Known limitation: the whole alert counts as failed, so the next run re-sends it to the topics
-      // that did succeed this time. Claiming per topic in the state store would fix that.
-      const cause = failed.length === 1 ? failed[0]?.error : new AggregateError(failed.map((f) => f.error), 'SNS publish failed');
-      throw new PublishError(
-        `Publishing alert ${alert.key} failed on ${failed.length} of ${inputs.length} SNS topic(s): ` +
-          failed.map((f) => f.arn).join(', '),
-        { cause },
-      );
+    targets,
+    async publish(alert: Alert, target: DeliveryTarget): Promise<void> {
+      const arn = arnOf.get(target.id);
+      if (arn === undefined) throw new PublishError(`Publishing alert ${alert.key}: no SNS topic for target ${target.id}`);
+      try {
+        // Throttling is retried by the SDK's own retry strategy before a rejection reaches us.
+        await client.send(new PublishCommand(buildPublishInput(alert, arn)));
+      } catch (error) {
+        throw new PublishError(`Publishing alert ${alert.key} to SNS topic ${arn} failed: ${(error as Error)?.name ?? 'Error'}`, {
+          cause: error,
+        });
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
+import type { DeliveryTarget } from '../alerts/routing.js';
 import type { Alert } from '../alerts/types.js';
 
-/** Where alerts go: SNS on AWS, the terminal locally. Throws when the alert was not delivered. */
+/** Where alerts go: SNS on AWS, the terminal locally. Throws when the alert did not reach the target. */
 export interface AlertPublisher {
-  publish(alert: Alert): Promise<void>;
+  publish(alert: Alert, target: DeliveryTarget): Promise<void>;
 }

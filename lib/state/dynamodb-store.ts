@@ -3,19 +3,19 @@ import {
   DeleteItemCommand,
   PutItemCommand,
   QueryCommand,
-  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
+import { confirmedRecord, recordId, releasedRecord } from '../alerts/records.js';
 import type { AlertRecord } from '../alerts/types.js';
-import { StateError } from '../errors.js';
-import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './types.js';
 import { mapConcurrent } from '../concurrency.js';
-import { alertRecordSchema } from './record-schema.js';
 import { STATE_TABLE_KEYS } from '../deployment.js';
-
+import { StateError } from '../errors.js';
+import { alertRecordSchema, fromLegacyRecord, lastGoodSchema, legacyAlertRecordSchema, withoutUndefined } from './record-schema.js';
+import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './types.js';
 
 /** Options of the DynamoDB store. */
 export interface DynamoDbStoreOptions {
@@ -41,95 +41,33 @@ const BATCH_SIZE = 25;
 /** Attempts at writing a batch's unprocessed items before giving up. */
 const BATCH_ATTEMPTS = 8;
 
-
 const accountSchema = z.object({
   consecutiveFailures: z.number().int().nonnegative(),
   // `[[at, available], …]` as one JSON string: ~40 bytes a sample, so the 3000 samples kept stay
   // near 120 KB, far below the 400 KB item limit (a list of maps costs about twice that).
   balanceHistory: z.string(),
   lastCheckedAt: z.string().optional(),
+  lastGood: lastGoodSchema.optional(),
 });
-
 const historySchema = z.array(z.tuple([z.string(), z.number()]));
 
 /**
- * Alert state in one DynamoDB table, for the Lambda. Claims are conditional writes on the record's
- * version, so concurrent or retried runs never both publish the same alert. Old periods' records carry a
- * TTL; as DynamoDB deletes expired items only eventually, the store hides them itself.
+ * Alert state in one DynamoDB table, for the Lambda. Items: pk = account id; sk =
+ * `alert#<target>#<alert key>` for an alert record (one per alert and delivery target), `account` for
+ * the account state. Claims are conditional writes on the record's version, so concurrent or retried
+ * runs never both publish the same alert to a target. Old periods' records carry a TTL; as DynamoDB
+ * deletes expired items only eventually, the store hides them itself.
  */
 export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateStore {
-  const { client, tableName } = options;
-
-  const fail = (operation: string, where: string, error: unknown): StateError =>
-    // The key and the SDK's error name/message only: records hold no secrets, but values stay out of logs.
-    new StateError(
-      `DynamoDB ${operation} on table ${tableName} failed for ${where}: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
-      { cause: error },
-    );
-
+  const { tableName } = options;
+  const table = tableOps(options);
   const nowSeconds = (): number => options.now().getTime() / 1000;
-
-  async function queryAccount(accountId: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      let page;
-      try {
-        page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': PK },
-            ExpressionAttributeValues: { ':pk': { S: accountId } },
-            // A run must see the claims and confirmations of the run before it.
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-      } catch (error) {
-        throw fail('Query', `account ${accountId}`, error);
-      }
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
-
-  async function put(item: Item, condition: Condition, operation: string): Promise<boolean> {
-    try {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: item, ...condition }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw fail(operation, describeKey(item), error);
-    }
-  }
-
-  async function writeBatch(requests: WriteRequest[]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      let result;
-      try {
-        result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-      } catch (error) {
-        throw fail('BatchWriteItem', `accounts ${accountsOf(pending)}`, error);
-      }
-      pending = result.UnprocessedItems?.[tableName] ?? [];
-      if (pending.length === 0) return;
-      if (attempt >= BATCH_ATTEMPTS) {
-        throw new StateError(
-          `DynamoDB BatchWriteItem on table ${tableName} left accounts ${accountsOf(pending)} unwritten after ${attempt} attempts (throttled)`,
-        );
-      }
-      // Unprocessed items mean the table is throttling: back off with jitter before the next attempt.
-      await sleep(Math.random() * Math.min(50 * 2 ** attempt, 2_000));
-    }
-  }
+  const where = (item: Item) => () => `in table ${tableName} (${describeKey(item)})`;
 
   return {
     async load(accountIds: readonly string[]): Promise<StateView> {
       const ids = [...new Set(accountIds)];
-      const pages = await mapConcurrent(ids, LOAD_CONCURRENCY, queryAccount);
+      const pages = await mapConcurrent(ids, LOAD_CONCURRENCY, table.query);
       const now = nowSeconds();
       const alerts = new Map<string, AlertRecord>();
       const accounts = new Map<string, AccountState>();
@@ -138,10 +76,10 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
           const sk = item[SK]?.S ?? '';
           if (isExpired(item, now)) continue;
           if (sk === ACCOUNT_SK) {
-            accounts.set(accountId, itemToAccount(item, () => `in table ${tableName} (${describeKey(item)})`));
+            accounts.set(accountId, itemToAccount(item, where(item)));
           } else if (sk.startsWith(ALERT_PREFIX)) {
-            const record = itemToRecord(item, () => `in table ${tableName} (${describeKey(item)})`);
-            alerts.set(record.key, record);
+            const record = itemToRecord(item, where(item));
+            alerts.set(recordId(record.target, record.key), record);
           }
         }
       });
@@ -158,41 +96,19 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
               ExpressionAttributeValues: { ':now': { N: String(nowSeconds()) } },
             }
           : versionIs(prior.version);
-      return put(recordToItem(next), condition, 'PutItem (claim)');
+      return table.put(recordToItem(next), condition, 'PutItem (claim)');
     },
 
     async confirm(claimed: AlertRecord): Promise<void> {
-      const { ExpressionAttributeNames, ExpressionAttributeValues, ConditionExpression } = versionIs(claimed.version);
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: keyOf(claimed),
-            UpdateExpression: 'SET #v = :next REMOVE #pending',
-            ConditionExpression,
-            ExpressionAttributeNames: { ...ExpressionAttributeNames, '#pending': 'pendingUntil' },
-            ExpressionAttributeValues: { ...ExpressionAttributeValues, ':next': { N: String(claimed.version + 1) } },
-          }),
-        );
-      } catch (error) {
-        // Another run moved the record on (e.g. our claim outlived its deadline): nothing of ours to confirm.
-        if (isConditionFailure(error)) return;
-        throw fail('UpdateItem (confirm)', describeKey(keyOf(claimed)), error);
-      }
+      // False: another run moved the record on (our claim outlived its deadline): nothing of ours to confirm.
+      await table.put(recordToItem(confirmedRecord(claimed)), versionIs(claimed.version), 'PutItem (confirm)');
     },
 
     async release(claimed: AlertRecord, prior: AlertRecord | undefined): Promise<void> {
+      const restored = releasedRecord(claimed, prior);
       const condition = versionIs(claimed.version);
-      if (prior !== undefined) {
-        await put(recordToItem({ ...prior, version: claimed.version + 1 }), condition, 'PutItem (release)');
-        return;
-      }
-      try {
-        await client.send(new DeleteItemCommand({ TableName: tableName, Key: keyOf(claimed), ...condition }));
-      } catch (error) {
-        if (isConditionFailure(error)) return;
-        throw fail('DeleteItem (release)', describeKey(keyOf(claimed)), error);
-      }
+      if (restored !== undefined) await table.put(recordToItem(restored), condition, 'PutItem (release)');
+      else await table.remove(keyOf(claimed), condition, 'DeleteItem (release)');
     },
 
     async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
@@ -200,7 +116,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
       const requests: WriteRequest[] = [...states].map(([id, state]) => ({ PutRequest: { Item: accountToItem(id, state, expires) } }));
       const batches: WriteRequest[][] = [];
       for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
-      await mapConcurrent(batches, 4, writeBatch);
+      await mapConcurrent(batches, 4, table.writeBatch);
     },
   };
 }
@@ -211,6 +127,70 @@ interface Condition {
   ExpressionAttributeValues: Item;
 }
 
+/** The table's calls, each turning an SDK failure into a StateError that names the table and item. */
+function tableOps({ client, tableName }: DynamoDbStoreOptions) {
+  const fail = (operation: string, where: string, error: unknown): StateError =>
+    // The key and the SDK's error name/message only: records hold no secrets, but values stay out of logs.
+    new StateError(
+      `DynamoDB ${operation} on table ${tableName} failed for ${where}: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
+  const conditional = async (send: () => Promise<unknown>, operation: string, item: Item): Promise<boolean> => {
+    try {
+      await send();
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw fail(operation, describeKey(item), error);
+    }
+  };
+
+  return {
+    async query(accountId: string): Promise<Item[]> {
+      const items: Item[] = [];
+      let startKey: Item | undefined;
+      do {
+        const input = {
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':pk': { S: accountId } },
+          // A run must see the claims and confirmations of the run before it.
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        };
+        const page = await client.send(new QueryCommand(input)).catch((error: unknown) => {
+          throw fail('Query', `account ${accountId}`, error);
+        });
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return items;
+    },
+    put: (item: Item, condition: Condition, operation: string) =>
+      conditional(() => client.send(new PutItemCommand({ TableName: tableName, Item: item, ...condition })), operation, item),
+    remove: (key: Item, condition: Condition, operation: string) =>
+      conditional(() => client.send(new DeleteItemCommand({ TableName: tableName, Key: key, ...condition })), operation, key),
+    async writeBatch(requests: WriteRequest[]): Promise<void> {
+      let pending = requests;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } })).catch((error: unknown) => {
+          throw fail('BatchWriteItem', `accounts ${accountsOf(pending)}`, error);
+        });
+        pending = result.UnprocessedItems?.[tableName] ?? [];
+        if (pending.length === 0) return;
+        if (attempt >= BATCH_ATTEMPTS) {
+          throw new StateError(
+            `DynamoDB BatchWriteItem on table ${tableName} left accounts ${accountsOf(pending)} unwritten after ${attempt} attempts (throttled)`,
+          );
+        }
+        // Unprocessed items mean the table is throttling: back off with jitter before the next attempt.
+        await sleep(Math.random() * Math.min(50 * 2 ** attempt, 2_000));
+      }
+    },
+  };
+}
+
 function versionIs(version: number): Condition {
   return {
     ConditionExpression: '#v = :v',
@@ -219,8 +199,8 @@ function versionIs(version: number): Condition {
   };
 }
 
-function keyOf(record: AlertRecord): Item {
-  return { [PK]: { S: record.account }, [SK]: { S: `${ALERT_PREFIX}${record.key}` } };
+function keyOf(record: Pick<AlertRecord, 'account' | 'target' | 'key'>): Item {
+  return { [PK]: { S: record.account }, [SK]: { S: `${ALERT_PREFIX}${record.target}#${record.key}` } };
 }
 
 function describeKey(item: Item): string {
@@ -241,20 +221,8 @@ function isExpired(item: Item, nowSeconds: number): boolean {
 }
 
 function recordToItem(record: AlertRecord): Item {
-  const item: Item = {
-    ...keyOf(record),
-    key: { S: record.key },
-    account: { S: record.account },
-    kind: { S: record.kind },
-    status: { S: record.status },
-    severity: { S: record.severity },
-    notifiedAt: { S: record.notifiedAt },
-    version: { N: String(record.version) },
-  };
-  if (record.once !== undefined) item.once = { S: record.once };
-  if (record.pendingUntil !== undefined) item.pendingUntil = { S: record.pendingUntil };
+  const item: Item = { ...marshall(record, { removeUndefinedValues: true }), ...keyOf(record) };
   if (record.expiresAt !== undefined) {
-    item.expiresAt = { S: record.expiresAt };
     const ms = Date.parse(record.expiresAt);
     // Rounded up so DynamoDB never deletes a record before the instant the lifecycle still needs it.
     if (Number.isFinite(ms)) item[TTL] = { N: String(Math.ceil(ms / 1000)) };
@@ -263,32 +231,32 @@ function recordToItem(record: AlertRecord): Item {
 }
 
 function itemToRecord(item: Item, where: () => string): AlertRecord {
-  const parsed = alertRecordSchema.safeParse(plain(item));
+  const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
+  // Items written before claims were per target have no target: they stand for every target.
+  if (fields.target === undefined) {
+    const legacy = legacyAlertRecordSchema.safeParse(fields);
+    if (!legacy.success) throw corrupt(legacy.error, where);
+    return fromLegacyRecord(legacy.data);
+  }
+  const parsed = alertRecordSchema.safeParse(fields);
   if (!parsed.success) throw corrupt(parsed.error, where);
-  const { once, expiresAt, pendingUntil, ...rest } = parsed.data;
-  return {
-    ...rest,
-    ...(once !== undefined && { once }),
-    ...(expiresAt !== undefined && { expiresAt }),
-    ...(pendingUntil !== undefined && { pendingUntil }),
-  };
+  return withoutUndefined(parsed.data) as AlertRecord;
 }
 
 function accountToItem(accountId: string, state: AccountState, expiresSeconds: number): Item {
   const history = state.balanceHistory.map((s): [string, number] => [s.at, s.available]);
-  const item: Item = {
-    [PK]: { S: accountId },
-    [SK]: { S: ACCOUNT_SK },
-    [TTL]: { N: String(expiresSeconds) },
-    consecutiveFailures: { N: String(state.consecutiveFailures) },
-    balanceHistory: { S: JSON.stringify(history) },
+  const fields = {
+    consecutiveFailures: state.consecutiveFailures,
+    balanceHistory: JSON.stringify(history),
+    lastCheckedAt: state.lastCheckedAt,
+    lastGood: state.lastGood,
   };
-  if (state.lastCheckedAt !== undefined) item.lastCheckedAt = { S: state.lastCheckedAt };
-  return item;
+  return { ...marshall(fields, { removeUndefinedValues: true }), [PK]: { S: accountId }, [SK]: { S: ACCOUNT_SK }, [TTL]: { N: String(expiresSeconds) } };
 }
 
 function itemToAccount(item: Item, where: () => string): AccountState {
-  const parsed = accountSchema.safeParse(plain(item));
+  const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
+  const parsed = accountSchema.safeParse(fields);
   if (!parsed.success) throw corrupt(parsed.error, where);
   let history;
   try {
@@ -297,11 +265,7 @@ function itemToAccount(item: Item, where: () => string): AccountState {
     throw new StateError(`state item ${where()} is corrupt at balanceHistory; it is not reset automatically`, { cause: error });
   }
   const balanceHistory: BalanceSample[] = history.map(([at, available]) => ({ at, available }));
-  return {
-    consecutiveFailures: parsed.data.consecutiveFailures,
-    balanceHistory,
-    ...(parsed.data.lastCheckedAt !== undefined && { lastCheckedAt: parsed.data.lastCheckedAt }),
-  };
+  return withoutUndefined({ ...parsed.data, balanceHistory });
 }
 
 function corrupt(error: z.ZodError, where: () => string): StateError {
@@ -311,17 +275,6 @@ function corrupt(error: z.ZodError, where: () => string): StateError {
   );
 }
 
-/** Top-level string and number attributes as plain values (the only types the store writes). */
-function plain(item: Item): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (value.S !== undefined) out[name] = value.S;
-    else if (value.N !== undefined) out[name] = Number(value.N);
-  }
-  return out;
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

@@ -1,168 +1,258 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod';
+import { recordId } from '../alerts/records.js';
 import type { AlertRecord } from '../alerts/types.js';
-import { StateError } from '../errors.js';
+import { StateError, StateFileError } from '../errors.js';
+import { withFileLock } from './file-lock.js';
+import { claimIn, confirmIn, releaseIn } from './record-map.js';
+import {
+  accountStateSchema,
+  alertRecordSchema,
+  fromLegacyRecord,
+  legacyAlertRecordSchema,
+  toAccountState,
+  withoutUndefined,
+} from './record-schema.js';
 import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type StateView } from './types.js';
-import { alertRecordSchema } from './record-schema.js';
-
-
-const accountStateSchema = z.object({
-  consecutiveFailures: z.number().int().nonnegative(),
-  balanceHistory: z.array(z.object({ at: z.string(), available: z.number() })),
-  lastCheckedAt: z.string().optional(),
-});
 
 const fileSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   alerts: z.record(z.string(), alertRecordSchema),
   accounts: z.record(z.string(), accountStateSchema),
 });
-type StateFile = z.infer<typeof fileSchema>;
+const legacyFileSchema = z.object({
+  version: z.literal(1),
+  alerts: z.record(z.string(), legacyAlertRecordSchema),
+  accounts: z.record(z.string(), accountStateSchema),
+});
+type StateFile = { version: 2; alerts: Record<string, AlertRecord>; accounts: Record<string, AccountState> };
+
+/** The target of the records a version-1 state file holds: the file store backs the CLI, which prints. */
+const LEGACY_FILE_TARGET = 'stdout';
 
 /** Options of the JSON-file store. */
 export interface FileStoreOptions {
-  /** Clock for pruning expired records; injected so replays at `--now` prune consistently. */
+  /** The run's instant (`--now`): judges what expired. */
   readonly now: () => Date;
-  /** How long to wait for another process's lock before failing. */
+  /**
+   * The machine's clock. Records are pruned only once expired by both clocks, so a replay at a
+   * future `--now` cannot drop what a live run still needs. @default now
+   */
+  readonly wallClock?: () => Date;
+  /** How long to wait for another process's lock before failing. @default 10 s */
   readonly lockTimeoutMs?: number;
 }
 
 /**
  * Alert state in one JSON file, for local runs. Every write is a locked read-modify-write that lands
- * atomically (temp file + rename), so a crash never leaves half a file and two CLI runs never interleave.
- * A file that cannot be parsed is reported, never silently reset (that would re-send every alert).
+ * atomically (temp file + rename), so a crash never leaves half a file and two CLI runs never
+ * interleave. A file that cannot be used is reported (StateFileError), never silently reset — that
+ * would re-send every alert. A symlink is written through; its target keeps its mode.
  */
 export function createFileStore(path: string, options: FileStoreOptions): AlertStateStore {
-  const lockPath = `${path}.lock`;
   const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+  const file = locateStateFile(path);
 
-  async function read(): Promise<StateFile> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, alerts: {}, accounts: {} };
-      throw new StateError(`state file ${path} cannot be read: ${(error as Error).message}`, { cause: error });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new StateError(
-        `state file ${path} is corrupt (not JSON: ${(error as Error).message}); fix or remove it — it is not reset automatically, since that would re-send every alert`,
-        { cause: error },
+  // Writers in this process queue here (confirmations and releases ahead of new claims, so that a
+  // published alert is recorded at once); the lock file serialises them against other processes.
+  const queue = createPriorityQueue();
+  const locked = <T>(urgent: boolean, action: (state: StateFile) => Promise<T>): Promise<T> =>
+    queue.run(urgent, async () => {
+      const { real } = await file.writable();
+      return withFileLock(`${real}.lock`, { timeoutMs: lockTimeoutMs, describe: `state file ${path}` }, async () =>
+        action(await readState(path, real)),
       );
+    });
+  const write = async (state: StateFile): Promise<void> => {
+    const { real, mode } = await file.writable();
+    prune(state, earlier(options.now(), (options.wallClock ?? options.now)()));
+    await writeAtomically(real, `${JSON.stringify(state, null, 2)}\n`, mode);
+  };
+
+  return {
+    async load(accountIds) {
+      const real = await file.readable();
+      return viewOf(real === undefined ? emptyState() : await readState(path, real), accountIds);
+    },
+    claim: (next, prior) =>
+      locked(false, async (state) => {
+        const won = claimIn(state.alerts, next, prior);
+        if (won) await write(state);
+        return won;
+      }),
+    confirm: (claimed) =>
+      locked(true, async (state) => {
+        if (confirmIn(state.alerts, claimed)) await write(state);
+      }),
+    release: (claimed, prior) =>
+      locked(true, async (state) => {
+        if (releaseIn(state.alerts, claimed, prior)) await write(state);
+      }),
+    saveAccounts: (states) =>
+      states.size === 0
+        ? Promise.resolve()
+        : locked(false, async (state) => {
+            for (const [id, account] of states) state.accounts[id] = { ...account, balanceHistory: [...account.balanceHistory] };
+            await write(state);
+          }),
+  };
+}
+
+/** Where the state really lives (through a symlink), checked once: a regular file, or none yet. */
+function locateStateFile(path: string) {
+  let found: { real: string; mode: number } | undefined;
+  const inspect = async (): Promise<{ real: string; mode: number } | undefined> => {
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateFileError(`state file ${path} cannot be opened: ${(error as Error).message}`, { cause: error });
     }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new StateError(
-        `state file ${path} is corrupt at ${issue?.path.join('.') || '(root)'}: ${issue?.message}; fix or remove it — it is not reset automatically`,
-      );
+    const info = await stat(real);
+    if (!info.isFile()) {
+      throw new StateFileError(`state file ${path} is not a regular file (${real}); give --state a file path`);
     }
-    return parsed.data;
+    return { real, mode: info.mode & 0o777 };
+  };
+  // Remembered once found (the real path of a symlink does not change mid-run); looked for again until then.
+  const existing = async () => (found ??= await inspect());
+  return {
+    /** The real path if the file exists (reading never creates anything). */
+    readable: async () => (await existing())?.real,
+    /** The real path and mode to write, creating the folder if needed; refuses a read-only file. */
+    async writable(): Promise<{ real: string; mode: number }> {
+      const file = await existing();
+      if (file !== undefined) {
+        if ((file.mode & 0o200) === 0) {
+          throw new StateFileError(`state file ${path} is read-only; make it writable (chmod u+w) or give --state another file`);
+        }
+        return file;
+      }
+      try {
+        await mkdir(dirname(path), { recursive: true });
+      } catch (error) {
+        throw new StateFileError(`cannot create the folder of state file ${path}: ${(error as Error).message}`, { cause: error });
+      }
+      return { real: path, mode: 0o600 };
+    },
+  };
+}
+
+async function readState(path: string, real: string): Promise<StateFile> {
+  let text: string;
+  try {
+    text = await readFile(real, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw new StateFileError(`state file ${path} cannot be read: ${(error as Error).message}`, { cause: error });
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new StateFileError(
+      `state file ${path} is corrupt (not JSON: ${(error as Error).message}); fix or remove it — it is not reset automatically, since that would re-send every alert`,
+      { cause: error },
+    );
+  }
+  return parseState(path, json);
+}
 
-  async function write(state: StateFile): Promise<void> {
-    const now = options.now();
-    const nowIso = now.toISOString();
-    for (const [key, record] of Object.entries(state.alerts)) {
-      if (record.expiresAt !== undefined && record.expiresAt < nowIso) delete state.alerts[key];
+function parseState(path: string, json: unknown): StateFile {
+  const corrupt = (error: z.ZodError): StateFileError => {
+    const issue = error.issues[0];
+    return new StateFileError(
+      `state file ${path} is corrupt at ${issue?.path.join('.') || '(root)'}: ${issue?.message}; fix or remove it — it is not reset automatically`,
+    );
+  };
+  if ((json as { version?: unknown } | null)?.version === 1) {
+    const legacy = legacyFileSchema.safeParse(json);
+    if (!legacy.success) throw corrupt(legacy.error);
+    const alerts: Record<string, AlertRecord> = {};
+    for (const old of Object.values(legacy.data.alerts)) {
+      const record = fromLegacyRecord(old, LEGACY_FILE_TARGET);
+      alerts[recordId(record.target, record.key)] = record;
     }
-    const staleBefore = new Date(now.getTime() - ACCOUNT_STATE_RETENTION_DAYS * 86_400_000).toISOString();
-    for (const [id, account] of Object.entries(state.accounts)) {
-      if (account.lastCheckedAt !== undefined && account.lastCheckedAt < staleBefore) delete state.accounts[id];
-    }
-    const temp = `${path}.${randomUUID()}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
+    return { version: 2, alerts, accounts: accountsOf(legacy.data.accounts) };
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) throw corrupt(parsed.error);
+  const alerts = Object.fromEntries(Object.entries(parsed.data.alerts).map(([id, r]) => [id, withoutUndefined(r) as AlertRecord]));
+  return { version: 2, alerts, accounts: accountsOf(parsed.data.accounts) };
+}
+
+function accountsOf(raw: Record<string, z.output<typeof accountStateSchema>>): Record<string, AccountState> {
+  return Object.fromEntries(Object.entries(raw).map(([id, account]) => [id, toAccountState(account)]));
+}
+
+function emptyState(): StateFile {
+  return { version: 2, alerts: {}, accounts: {} };
+}
+
+function viewOf(state: StateFile, accountIds: readonly string[]): StateView {
+  const wanted = new Set(accountIds);
+  return {
+    alerts: new Map(Object.entries(state.alerts).filter(([, record]) => wanted.has(record.account))),
+    accounts: new Map(Object.entries(state.accounts).filter(([id]) => wanted.has(id))),
+  };
+}
+
+/** Drops expired records and accounts unchecked for the retention period. */
+function prune(state: StateFile, now: Date): void {
+  const nowIso = now.toISOString();
+  for (const [id, record] of Object.entries(state.alerts)) {
+    if (record.expiresAt !== undefined && record.expiresAt < nowIso) delete state.alerts[id];
+  }
+  const staleBefore = new Date(now.getTime() - ACCOUNT_STATE_RETENTION_DAYS * 86_400_000).toISOString();
+  for (const [id, account] of Object.entries(state.accounts)) {
+    if (account.lastCheckedAt !== undefined && account.lastCheckedAt < staleBefore) delete state.accounts[id];
+  }
+}
+
+function earlier(a: Date, b: Date): Date {
+  return a.getTime() <= b.getTime() ? a : b;
+}
+
+async function writeAtomically(real: string, text: string, mode: number): Promise<void> {
+  const temp = `${real}.${randomUUID()}.tmp`;
+  try {
+    const handle = await open(temp, 'w', mode);
     try {
-      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await rename(temp, real);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw new StateError(`cannot write state file ${real}: ${(error as Error).message}`, { cause: error });
   }
+}
 
-  // Writers in this process queue here; the lock file serialises them against other processes.
-  let queue: Promise<unknown> = Promise.resolve();
-  function withLock<T>(action: () => Promise<T>): Promise<T> {
-    const run = queue.then(() => withFileLock(action));
-    queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async function withFileLock<T>(action: () => Promise<T>): Promise<T> {
-    await mkdir(dirname(path), { recursive: true });
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const handle = await open(lockPath, 'wx');
-        await handle.close();
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new StateError(`cannot lock state file ${path}: ${(error as Error).message}`, { cause: error });
-        }
-        // A lock left by a crashed run would block forever: take it over once it is clearly stale.
-        const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
-        if (age > lockTimeoutMs * 3) await rm(lockPath, { force: true });
-        else if (Date.now() - started > lockTimeoutMs) {
-          throw new StateError(`state file ${path} is locked by another run (${lockPath}); try again`);
-        } else await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt, 100)));
-      }
-    }
-    try {
-      return await action();
-    } finally {
-      await rm(lockPath, { force: true });
-    }
-  }
-
-  const sameVersion = (stored: AlertRecord | undefined, expected: AlertRecord | undefined): boolean =>
-    stored?.version === expected?.version;
-
+/** Runs actions one at a time; urgent ones (confirm, release) before any waiting ordinary one. */
+function createPriorityQueue() {
+  const waiting: { urgent: boolean; start: () => void }[] = [];
+  let busy = false;
+  const next = (): void => {
+    const index = waiting.findIndex((w) => w.urgent);
+    const [item] = waiting.splice(index >= 0 ? index : 0, 1);
+    if (item === undefined) busy = false;
+    else item.start();
+  };
   return {
-    async load(accountIds: readonly string[]): Promise<StateView> {
-      const state = await read();
-      const wanted = new Set(accountIds);
-      return {
-        alerts: new Map(Object.entries(state.alerts).filter(([, record]) => wanted.has(record.account))),
-        accounts: new Map(Object.entries(state.accounts).filter(([id]) => wanted.has(id))),
-      };
+    run<T>(urgent: boolean, action: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const start = () => {
+          busy = true;
+          action().then(resolve, reject).finally(next);
+        };
+        if (busy) waiting.push({ urgent, start });
+        else start();
+      });
     },
-    claim: (next, prior) =>
-      withLock(async () => {
-        const state = await read();
-        if (!sameVersion(state.alerts[next.key], prior)) return false;
-        state.alerts[next.key] = next;
-        await write(state);
-        return true;
-      }),
-    confirm: (claimed) =>
-      withLock(async () => {
-        const state = await read();
-        if (state.alerts[claimed.key]?.version !== claimed.version) return;
-        const { pendingUntil: _pending, ...confirmed } = claimed;
-        state.alerts[claimed.key] = { ...confirmed, version: claimed.version + 1 };
-        await write(state);
-      }),
-    release: (claimed, prior) =>
-      withLock(async () => {
-        const state = await read();
-        if (state.alerts[claimed.key]?.version !== claimed.version) return;
-        if (prior === undefined) delete state.alerts[claimed.key];
-        else state.alerts[claimed.key] = { ...prior, version: claimed.version + 1 };
-        await write(state);
-      }),
-    saveAccounts: (states: ReadonlyMap<string, AccountState>) =>
-      withLock(async () => {
-        if (states.size === 0) return;
-        const state = await read();
-        for (const [id, account] of states) state.accounts[id] = { ...account, balanceHistory: [...account.balanceHistory] };
-        await write(state);
-      }),
   };
 }

@@ -1,8 +1,30 @@
 import * as z from 'zod';
+import { ANY_TARGET } from '../alerts/records.js';
+import type { AlertRecord } from '../alerts/types.js';
 import { ALERT_KINDS, SEVERITIES } from '../model.js';
+import type { AccountState } from './types.js';
+
+const notification = z.object({
+  status: z.enum(['firing', 'resolved']),
+  severity: z.enum(SEVERITIES),
+  at: z.string(),
+});
 
 /** An AlertRecord as stores read it back: validated, so a damaged store is reported, never trusted. */
 export const alertRecordSchema = z.object({
+  key: z.string(),
+  target: z.string().min(1),
+  account: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  once: z.string().optional(),
+  notified: notification.optional(),
+  pending: notification.extend({ until: z.string() }).optional(),
+  expiresAt: z.string().optional(),
+  version: z.number().int().nonnegative(),
+});
+
+/** A record as written before claims were per target and beside the confirmed notification. */
+export const legacyAlertRecordSchema = z.object({
   key: z.string(),
   account: z.string(),
   kind: z.enum(ALERT_KINDS),
@@ -14,3 +36,58 @@ export const alertRecordSchema = z.object({
   pendingUntil: z.string().optional(),
   version: z.number().int().nonnegative(),
 });
+
+/**
+ * Reads a legacy record for `target` (ANY_TARGET: it stands for every target). A legacy claim
+ * overwrote the status it claimed over, so a pending legacy record has nothing confirmed.
+ */
+export function fromLegacyRecord(legacy: z.output<typeof legacyAlertRecordSchema>, target = ANY_TARGET): AlertRecord {
+  const sent = { status: legacy.status, severity: legacy.severity, at: legacy.notifiedAt };
+  return {
+    key: legacy.key,
+    target,
+    account: legacy.account,
+    kind: legacy.kind,
+    ...(legacy.once !== undefined && { once: legacy.once }),
+    ...(legacy.pendingUntil === undefined ? { notified: sent } : { pending: { ...sent, until: legacy.pendingUntil } }),
+    ...(legacy.expiresAt !== undefined && { expiresAt: legacy.expiresAt }),
+    version: legacy.version,
+  };
+}
+
+const balance = z.object({
+  available: z.number(),
+  total: z.number().optional(),
+  reserved: z.number().optional(),
+  currency: z.string().optional(),
+});
+
+/** The figures of an account's last successful check. */
+export const lastGoodSchema = z.object({
+  at: z.string(),
+  figures: z.object({
+    balance,
+    consumption: z
+      .object({ period: z.string(), used: z.number(), budget: z.number().optional(), forecast: z.number().optional() })
+      .optional(),
+    runwayDays: z.number().optional(),
+  }),
+});
+
+/** An account's state as the file store keeps it. */
+export const accountStateSchema = z.object({
+  consecutiveFailures: z.number().int().nonnegative(),
+  balanceHistory: z.array(z.object({ at: z.string(), available: z.number() })),
+  lastCheckedAt: z.string().optional(),
+  lastGood: lastGoodSchema.optional(),
+});
+
+/** Drops the keys zod leaves as `undefined`, so a record read back equals the one written. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** An account state read back, optional fields present only when set. */
+export function toAccountState(parsed: z.output<typeof accountStateSchema>): AccountState {
+  return withoutUndefined(parsed);
+}

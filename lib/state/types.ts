@@ -1,4 +1,5 @@
 import type { AlertRecord } from '../alerts/types.js';
+import type { AccountFigures } from '../model.js';
 
 /** One balance reading, kept for vendors that have no ledger (their consumption is derived from it). */
 export interface BalanceSample {
@@ -10,10 +11,13 @@ export interface BalanceSample {
 export interface AccountState {
   readonly consecutiveFailures: number;
   readonly balanceHistory: readonly BalanceSample[];
+  /** The last check, successful or not (ISO). */
   readonly lastCheckedAt?: string;
+  /** The figures of the last successful check, for stale reports and the digest. */
+  readonly lastGood?: { readonly at: string; readonly figures: AccountFigures };
 }
 
-/** The state a run starts from. */
+/** The state a run starts from. Alert records are keyed by `recordId(target, key)`. */
 export interface StateView {
   readonly alerts: ReadonlyMap<string, AlertRecord>;
   readonly accounts: ReadonlyMap<string, AccountState>;
@@ -24,16 +28,19 @@ export interface AlertStateStore {
   /** Reads the alert records and account states of these accounts. */
   load(accountIds: readonly string[]): Promise<StateView>;
   /**
-   * Conditional write: stores `next` only if the stored record is still `prior` (same version, or
-   * absent when `prior` is undefined). False means another run got there first: do not publish.
+   * Conditional write: stores `next` only if the stored record (same target and key) is still
+   * `prior` (same version, or absent when `prior` is undefined). False means another run got there
+   * first: do not publish.
    */
   claim(next: AlertRecord, prior: AlertRecord | undefined): Promise<boolean>;
-  /** Marks a claimed alert as published (clears `pendingUntil`), if it is still ours. */
+  /** Marks a claimed alert as published (its pending notification becomes the notified one), if the claim is still ours. */
   confirm(claimed: AlertRecord): Promise<void>;
-  /** Undoes a claim whose publication failed, restoring `prior`, so the next run retries it. */
+  /** Undoes a claim whose publication failed (what was confirmed before stays), so the next run retries it. */
   release(claimed: AlertRecord, prior: AlertRecord | undefined): Promise<void>;
-  /** Replaces these accounts' states (failure count, balance history) in one write. */
+  /** Replaces these accounts' states (failure count, balance history, last good figures). */
   saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void>;
+  /** Ends the run: a file store gives up its lock. */
+  close?(): Promise<void>;
 }
 
 /** Account states are dropped this long after their last check, so accounts removed from the budgets file do not linger. */

@@ -10,6 +10,7 @@ import { createKeyResolver } from '../../lib/keys.js';
 import { createHttpClient } from '../../lib/providers/http.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { createFileStore } from '../../lib/state/file-store.js';
+import type { AlertStateStore } from '../../lib/state/types.js';
 import { recordingPublisher, threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
@@ -139,6 +140,54 @@ describe('checkAccounts', () => {
 
     // Assess
     expect(recovered.sent.map((a) => `${a.kind} ${a.status}`)).toEqual(['check.failed resolved']);
+  });
+
+  it('goes on when a confirmation fails: state is saved, the alert counts as unsent, and it is sent once more after the claim lapses', async () => {
+    // Prepare: the state store refuses the first confirmation (e.g. the disk filled up mid-run).
+    const file = createFileStore(statePath, { now: () => NOW });
+    let refused = 0;
+    const store: AlertStateStore = {
+      ...file,
+      confirm: (claimed) => (refused++ === 0 ? Promise.reject(new Error('ENOSPC: no space left on device')) : file.confirm(claimed)),
+    };
+    const first = recordingPublisher();
+
+    // Act
+    const broken = await checkAccounts(deps(first, { store, claimTtlMs: 60_000 }), config, NOW);
+    const withinClaim = recordingPublisher();
+    await checkAccounts(deps(withinClaim), config, new Date(NOW.getTime() + 30_000));
+    const afterLapse = recordingPublisher();
+    await checkAccounts(deps(afterLapse), config, new Date(NOW.getTime() + 120_000));
+    const later = recordingPublisher();
+    await checkAccounts(deps(later), config, new Date(NOW.getTime() + 240_000));
+
+    // Assess: the run finished and saved every account's state.
+    expect(first.sent).toHaveLength(4);
+    expect(broken.unsent).toHaveLength(1);
+    expect(broken.report.delivery?.filter((d) => d.failed.length > 0)).toHaveLength(1);
+    const saved = JSON.parse(await readFile(statePath, 'utf8')) as { accounts: Record<string, { lastCheckedAt: string }> };
+    expect(Object.keys(saved.accounts).sort()).toEqual(['api', 'img', 'vid']);
+    // The unrecorded alert is re-sent exactly once, after its claim lapsed.
+    expect(withinClaim.sent).toEqual([]);
+    expect(afterLapse.sent.map((a) => a.key)).toEqual([broken.unsent[0]!.key]);
+    expect(later.sent).toEqual([]);
+  });
+
+  it('goes on when a release fails: the failed alert is retried once its claim lapses, the others are sent once', async () => {
+    // Prepare: publishing fails for one alert, and so does releasing its claim.
+    const file = createFileStore(statePath, { now: () => NOW });
+    const store: AlertStateStore = { ...file, release: () => Promise.reject(new Error('EIO: i/o error')) };
+    const failing = recordingPublisher((alert) => alert.key === 'img/balance.low');
+
+    // Act
+    const broken = await checkAccounts(deps(failing, { store, claimTtlMs: 60_000 }), config, NOW);
+    const afterLapse = recordingPublisher();
+    await checkAccounts(deps(afterLapse), config, new Date(NOW.getTime() + 120_000));
+
+    // Assess
+    expect(failing.sent).toHaveLength(3);
+    expect(broken.unsent.map((a) => a.key)).toEqual(['img/balance.low']);
+    expect(afterLapse.sent.map((a) => a.key)).toEqual(['img/balance.low']);
   });
 
   it('changes nothing in a dry run', async () => {

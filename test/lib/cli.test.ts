@@ -181,13 +181,13 @@ describe('budget-alerts check', () => {
     expect(everything).toContain('[redacted]');
   });
 
-  it('reports a corrupt state file with exit 1 instead of resetting it', async () => {
+  it('reports a corrupt state file with exit 2 (the user must fix it) instead of resetting it', async () => {
     await writeFile(join(dir, 'state.json'), 'not json');
     const { io, stderr } = capture(env);
 
     const code = await main(args(), io);
 
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr()).toMatch(/state\.json is corrupt/);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { describeAlert } from '../../../lib/alerts/catalogue.js';
 import { alertKey, planAlerts } from '../../../lib/alerts/lifecycle.js';
-import type { AlertRecord } from '../../../lib/alerts/types.js';
+import { claimedRecord, confirmedRecord, recordId } from '../../../lib/alerts/records.js';
+import type { DeliveryTarget } from '../../../lib/alerts/routing.js';
+import type { AlertChange, AlertRecord } from '../../../lib/alerts/types.js';
 import { checkRecovered, evaluateAccount, evaluateFailure } from '../../../lib/budget/evaluate.js';
 import type { Severity } from '../../../lib/model.js';
 import type { Finding, FindingState } from '../../../lib/budget/types.js';
@@ -16,6 +19,20 @@ function balanceLow(state: FindingState, severity: Severity = 'warning'): Findin
   return finding({ id: 'balance.low', kind: 'balance.low', state, severity, threshold: 100, value: 90, facts: { available: 90 } });
 }
 
+const TERMINAL: DeliveryTarget = { id: 'stdout', minSeverity: 'info' };
+
+/** The record a change leaves once published and confirmed (one version step, as a single write would). */
+function nextRecord(change: AlertChange): AlertRecord {
+  return { ...confirmedRecord(claimedRecord(change, NOW.toISOString())), version: (change.prior?.version ?? 0) + 1 };
+}
+
+/** Plans for one target (the terminal), with records keyed by alert key; returns the alerts and each change's next record. */
+function plan(input: { findings: readonly Finding[]; records: ReadonlyMap<string, AlertRecord>; now: Date; renotifyHours?: number }) {
+  const records = new Map([...input.records].map(([key, record]) => [recordId(TERMINAL.id, key), record]));
+  const changes = planAlerts({ ...input, records, targets: [TERMINAL] }).map((change) => ({ ...change, next: nextRecord(change) }));
+  return { alerts: changes.map((c) => c.alert), changes };
+}
+
 /** Stores every planned change's next record, as a successful run would. */
 function apply(records: ReadonlyMap<string, AlertRecord>, changes: readonly { next: AlertRecord }[]): Map<string, AlertRecord> {
   const next = new Map(records);
@@ -28,9 +45,9 @@ function runAll(runs: readonly { findings: readonly Finding[]; now: Date }[], re
   let records = new Map<string, AlertRecord>();
   const sent = [];
   for (const run of runs) {
-    const plan = planAlerts({ findings: run.findings, records, now: run.now, renotifyHours });
-    sent.push(...plan.alerts);
-    records = apply(records, plan.changes);
+    const planned = plan({ findings: run.findings, records, now: run.now, renotifyHours });
+    sent.push(...planned.alerts);
+    records = apply(records, planned.changes);
   }
   return { sent, records };
 }
@@ -63,17 +80,17 @@ describe('one-shot budget thresholds', () => {
       ['video-prod/budget.actual:80/2026-11', 'firing'],
       ['video-prod/budget.actual:80/2026-12', 'firing'],
     ]);
-    expect(records.get('video-prod/budget.actual:80/2026-11')).toMatchObject({ once: '2026-11', status: 'firing', version: 1 });
+    expect(records.get('video-prod/budget.actual:80/2026-11')).toMatchObject({ once: '2026-11', notified: { status: 'firing' }, version: 1 });
   });
 
   it('keep their records about two months so stores can drop old periods', () => {
     // Act
-    const plan = planAlerts({ findings: [actual80('2026-11')], records: new Map(), now: NOW });
+    const planned = plan({ findings: [actual80('2026-11')], records: new Map(), now: NOW });
 
     // Assess
-    const next = plan.changes[0]?.next;
+    const next = planned.changes[0]?.next;
     expect(Date.parse(next!.expiresAt!) - NOW.getTime()).toBe(62 * DAY);
-    expect(next).toMatchObject({ kind: 'budget.actual', account: 'video-prod', notifiedAt: NOW.toISOString() });
+    expect(next).toMatchObject({ kind: 'budget.actual', account: 'video-prod', notified: { at: NOW.toISOString() } });
   });
 });
 
@@ -90,42 +107,41 @@ describe('state conditions', () => {
       ['firing', 'critical'],
       ['resolved', 'critical'],
     ]);
-    expect(records.get('video-prod/balance.low')).toMatchObject({ status: 'resolved', version: 2 });
+    expect(records.get('video-prod/balance.low')).toMatchObject({ notified: { status: 'resolved' }, version: 2 });
   });
 
   it('resolve only what was notified', () => {
     // Prepare: a resolved record from an earlier episode.
     const resolved: AlertRecord = {
       key: 'video-prod/balance.low',
+      target: TERMINAL.id,
       account: 'video-prod',
       kind: 'balance.low',
-      status: 'resolved',
-      severity: 'warning',
-      notifiedAt: at('2026-11-01T00:00:00Z').toISOString(),
+      notified: { status: 'resolved', severity: 'warning', at: at('2026-11-01T00:00:00Z').toISOString() },
       version: 4,
     };
 
     // Act
-    const noRecord = planAlerts({ findings: [balanceLow('off')], records: new Map(), now: NOW });
-    const alreadyResolved = planAlerts({ findings: [balanceLow('off')], records: new Map([[resolved.key, resolved]]), now: NOW });
-    const reentered = planAlerts({ findings: [balanceLow('on')], records: new Map([[resolved.key, resolved]]), now: NOW });
+    const noRecord = plan({ findings: [balanceLow('off')], records: new Map(), now: NOW });
+    const alreadyResolved = plan({ findings: [balanceLow('off')], records: new Map([[resolved.key, resolved]]), now: NOW });
+    const reentered = plan({ findings: [balanceLow('on')], records: new Map([[resolved.key, resolved]]), now: NOW });
 
     // Assess
     expect(noRecord.alerts).toEqual([]);
     expect(alreadyResolved.alerts).toEqual([]);
     expect(reentered.alerts.map((a) => a.status)).toEqual(['firing']);
-    expect(reentered.changes[0]).toMatchObject({ prior: resolved, next: { version: 5, status: 'firing' } });
+    expect(reentered.changes[0]).toMatchObject({ prior: resolved, next: { version: 5, notified: { status: 'firing' } } });
   });
 
   it('send nothing for hold or for an absent finding', () => {
     // Prepare
-    const first = planAlerts({ findings: [balanceLow('on')], records: new Map(), now: NOW });
+    const first = plan({ findings: [balanceLow('on')], records: new Map(), now: NOW });
     const records = apply(new Map(), first.changes);
 
     // Act
-    const hold = planAlerts({ findings: [balanceLow('hold')], records, now: new Date(NOW.getTime() + HOUR) });
-    const absent = planAlerts({ findings: [], records, now: new Date(NOW.getTime() + HOUR) });
-    const holdFresh = planAlerts({ findings: [balanceLow('hold')], records: new Map(), now: NOW });
+    const hold = plan({ findings: [balanceLow('hold')], records, now: new Date(NOW.getTime() + HOUR) });
+    const absent = plan({ findings: [], records, now: new Date(NOW.getTime() + HOUR) });
+    const holdFresh = plan({ findings: [balanceLow('hold')], records: new Map(), now: NOW });
 
     // Assess
     expect(hold.alerts).toEqual([]);
@@ -161,7 +177,7 @@ describe('state conditions', () => {
 
     // Assess
     expect(sent.map((a) => a.at)).toEqual([NOW, new Date(NOW.getTime() + 6 * HOUR), new Date(NOW.getTime() + 12 * HOUR)].map((d) => d.toISOString()));
-    expect(records.get('video-prod/balance.low')).toMatchObject({ version: 3, notifiedAt: new Date(NOW.getTime() + 12 * HOUR).toISOString() });
+    expect(records.get('video-prod/balance.low')).toMatchObject({ version: 3, notified: { at: new Date(NOW.getTime() + 12 * HOUR).toISOString() } });
   });
 
   it('never re-notify without renotifyHours', () => {
@@ -229,10 +245,10 @@ describe('same-instant rerun', () => {
       tokenExpiresAt: new Date(NOW.getTime() + DAY),
     });
     const { findings } = evaluateAccount({ account, snapshot: snap, ledger, now: NOW });
-    const first = planAlerts({ findings, records: new Map(), now: NOW, renotifyHours: 6 });
+    const first = plan({ findings, records: new Map(), now: NOW, renotifyHours: 6 });
 
     // Act
-    const second = planAlerts({ findings, records: apply(new Map(), first.changes), now: NOW, renotifyHours: 6 });
+    const second = plan({ findings, records: apply(new Map(), first.changes), now: NOW, renotifyHours: 6 });
 
     // Assess
     expect(first.alerts.length).toBeGreaterThanOrEqual(8);
@@ -243,13 +259,16 @@ describe('same-instant rerun', () => {
     expect(second.changes).toEqual([]);
   });
 
-  it('returns alerts[i] as changes[i].alert, with title and message rendered', () => {
+  it('decides without wording (the catalogue describes the decision)', () => {
     // Act
-    const plan = planAlerts({ findings: [balanceLow('on')], records: new Map(), now: NOW });
+    const planned = plan({ findings: [balanceLow('on')], records: new Map(), now: NOW });
 
     // Assess
-    expect(plan.alerts[0]).toBe(plan.changes[0]?.alert);
-    expect(plan.alerts[0]).toMatchObject({
+    const decision = planned.alerts[0]!;
+    expect(decision).toBe(planned.changes[0]?.alert);
+    expect(decision).not.toHaveProperty('title');
+    expect(describeAlert(decision, decision.status).title).toBe('video-prod: balance below 100 credits');
+    expect(decision).toMatchObject({
       key: 'video-prod/balance.low',
       account: 'video-prod',
       provider: 'pictory',
@@ -257,18 +276,109 @@ describe('same-instant rerun', () => {
       status: 'firing',
       threshold: 100,
       value: 90,
-      title: 'video-prod: balance below 100 credits',
       at: NOW.toISOString(),
     });
-    expect(plan.changes[0]?.prior).toBeUndefined();
-    expect(plan.changes[0]?.next.expiresAt).toBeUndefined(); // a firing state must never expire
+    expect(planned.changes[0]?.prior).toBeUndefined();
+    expect(planned.changes[0]?.next.expiresAt).toBeUndefined(); // a firing state must never expire
   });
 
   it('decides each key once even if a finding is repeated', () => {
     // Act
-    const plan = planAlerts({ findings: [balanceLow('on'), balanceLow('on')], records: new Map(), now: NOW });
+    const planned = plan({ findings: [balanceLow('on'), balanceLow('on')], records: new Map(), now: NOW });
 
     // Assess
-    expect(plan.alerts).toHaveLength(1);
+    expect(planned.alerts).toHaveLength(1);
+  });
+});
+
+describe('per target', () => {
+  const WARN: DeliveryTarget = { id: 'topic:warning', minSeverity: 'warning' };
+  const CRIT: DeliveryTarget = { id: 'topic:critical', minSeverity: 'critical' };
+
+  /** Plans and confirms runs against several targets; returns who received what. */
+  function runTargets(runs: readonly Finding[][], targets: readonly DeliveryTarget[], initial: readonly AlertRecord[] = []) {
+    const records = new Map(initial.map((r) => [recordId(r.target, r.key), r]));
+    const received: string[] = [];
+    runs.forEach((findings, i) => {
+      const now = new Date(NOW.getTime() + i * HOUR);
+      for (const change of planAlerts({ findings, records, targets, now })) {
+        received.push(`${change.target} ${change.alert.status} ${change.alert.severity}`);
+        const next = confirmedRecord(claimedRecord(change, now.toISOString()));
+        records.set(recordId(next.target, next.key), next);
+      }
+    });
+    return received;
+  }
+
+  it('routes by severity, escalates to the target that takes the new severity, and resolves to every target that was told', () => {
+    // Act
+    const received = runTargets([[balanceLow('on', 'warning')], [balanceLow('on', 'critical')], [balanceLow('off')]], [WARN, CRIT]);
+
+    // Assess
+    expect(received).toEqual([
+      'topic:warning firing warning',
+      'topic:warning firing critical',
+      'topic:critical firing critical',
+      'topic:warning resolved critical',
+      'topic:critical resolved critical',
+    ]);
+  });
+
+  it('retries only the target whose delivery failed', () => {
+    // Prepare: the warning topic already has the firing; the critical one does not.
+    const told: AlertRecord = {
+      key: 'video-prod/balance.low',
+      target: WARN.id,
+      account: 'video-prod',
+      kind: 'balance.low',
+      notified: { status: 'firing', severity: 'critical', at: NOW.toISOString() },
+      version: 2,
+    };
+
+    // Act
+    const changes = planAlerts({ findings: [balanceLow('on', 'critical')], records: new Map([[recordId(WARN.id, told.key), told]]), targets: [WARN, CRIT], now: NOW });
+
+    // Assess
+    expect(changes.map((c) => c.target)).toEqual([CRIT.id]);
+  });
+
+  it('sends the resolution a dead run had claimed, from what was confirmed before its claim', () => {
+    // Prepare: firing was confirmed; a run claimed the resolution and died before confirming it.
+    const dead: AlertRecord = {
+      key: 'video-prod/balance.low',
+      target: TERMINAL.id,
+      account: 'video-prod',
+      kind: 'balance.low',
+      notified: { status: 'firing', severity: 'warning', at: at('2026-11-19T00:00:00Z').toISOString() },
+      pending: { status: 'resolved', severity: 'warning', at: at('2026-11-20T11:00:00Z').toISOString(), until: at('2026-11-20T11:10:00Z').toISOString() },
+      version: 3,
+    };
+    const records = new Map([[recordId(TERMINAL.id, dead.key), dead]]);
+
+    // Act
+    const afterLapse = planAlerts({ findings: [balanceLow('off')], records, targets: [TERMINAL], now: NOW });
+    const whileLive = planAlerts({ findings: [balanceLow('off')], records, targets: [TERMINAL], now: at('2026-11-20T11:05:00Z') });
+
+    // Assess
+    expect(afterLapse.map((c) => [c.alert.status, c.prior?.version])).toEqual([['resolved', 3]]);
+    expect(whileLive).toEqual([]);
+  });
+
+  it('reads a record from before per-target delivery as every target, resolving only where its severity was routed', () => {
+    // Prepare
+    const legacy: AlertRecord = {
+      key: 'video-prod/balance.low',
+      target: '*',
+      account: 'video-prod',
+      kind: 'balance.low',
+      notified: { status: 'firing', severity: 'warning', at: NOW.toISOString() },
+      version: 2,
+    };
+
+    // Act
+    const received = runTargets([[balanceLow('on', 'warning')], [balanceLow('off')]], [WARN, CRIT], [legacy]);
+
+    // Assess: nothing re-sent while on; the resolution only where a warning was routed.
+    expect(received).toEqual(['topic:warning resolved warning']);
   });
 });

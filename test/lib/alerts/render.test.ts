@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planAlerts } from '../../../lib/alerts/lifecycle.js';
-import { describeAlert, renderChatbot, renderEmail, renderJson, renderSms } from '../../../lib/alerts/render.js';
+import { describeAlert } from '../../../lib/alerts/catalogue.js';
+import { alertKey } from '../../../lib/alerts/lifecycle.js';
+import { renderChatbot, renderEmail, renderJson, renderSms } from '../../../lib/alerts/render.js';
 import { isGsm7Basic, toGsm7 } from '../../../lib/alerts/text.js';
 import type { Alert } from '../../../lib/alerts/types.js';
 import { ALERT_KINDS, type AlertKind } from '../../../lib/model.js';
@@ -55,17 +56,29 @@ function findingOf(kind: AlertKind, account: string, n: number, extra: FindingFa
   }
 }
 
-/** Firing alerts for every kind, plus resolved ones for every state kind. */
+/** The alert a run sends for a finding: what the lifecycle decides plus the catalogue's wording. */
+function alertOf(finding: Finding, status: Alert['status'], at: Date): Alert {
+  return {
+    key: alertKey(finding),
+    account: finding.account,
+    provider: finding.provider,
+    kind: finding.kind,
+    severity: finding.severity,
+    status,
+    ...(finding.threshold !== undefined && { threshold: finding.threshold }),
+    ...(finding.value !== undefined && { value: finding.value }),
+    ...describeAlert(finding, status),
+    at: at.toISOString(),
+    facts: finding.facts,
+  };
+}
+
+/** Firing alerts for every kind, plus resolved ones (an hour later) for every state kind. */
 function alertsFor(account: string, n: number, extra: FindingFacts = {}): Alert[] {
   const findings = ALERT_KINDS.map((kind) => findingOf(kind, account, n, extra));
-  const firing = planAlerts({ findings, records: new Map(), now: NOW });
-  const records = new Map(firing.changes.map((c) => [c.next.key, c.next]));
-  const resolved = planAlerts({
-    findings: findings.filter((f) => f.once === undefined).map((f) => ({ ...f, state: 'off' as const })),
-    records,
-    now: new Date(NOW.getTime() + 3_600_000),
-  });
-  return [...firing.alerts, ...resolved.alerts];
+  const firing = findings.map((f) => alertOf(f, 'firing', NOW));
+  const resolved = findings.filter((f) => f.once === undefined).map((f) => alertOf(f, 'resolved', new Date(NOW.getTime() + 3_600_000)));
+  return [...firing, ...resolved];
 }
 
 const LONG_ID = 'a-very-long-account-identifier-for-the-video-production-team-01';

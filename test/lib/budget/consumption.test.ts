@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consumptionBetween, dailyConsumption, entryConsumption } from '../../../lib/budget/consumption.js';
+import { zonedCalendar } from '../../../lib/budget/period.js';
 import { at, debit, entry } from './fixtures.js';
 
 describe('entryConsumption', () => {
@@ -74,7 +75,7 @@ describe('dailyConsumption', () => {
     ];
 
     // Act
-    const days = dailyConsumption(ledger, at('2026-11-01T07:00:00Z'), at('2026-11-03T08:00:00Z'), 'America/Los_Angeles');
+    const days = dailyConsumption(ledger, at('2026-11-01T07:00:00Z'), at('2026-11-03T08:00:00Z'), zonedCalendar('America/Los_Angeles'));
 
     // Assess
     expect(days.map((d) => [d.day, d.used])).toEqual([

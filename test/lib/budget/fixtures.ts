@@ -1,4 +1,6 @@
+import { evaluateAccount } from '../../../lib/budget/evaluate.js';
 import type { RulesConfig } from '../../../lib/budget/rules-config.js';
+import type { Finding } from '../../../lib/budget/types.js';
 import type { AccountSnapshot, LedgerEntry, LedgerEntryType } from '../../../lib/model.js';
 
 export const HOUR = 3_600_000;
@@ -41,4 +43,31 @@ export function snapshot(now: Date, available: number, overrides: Partial<Accoun
     balance: { available },
     ...overrides,
   };
+}
+
+/** The instant the rule tests evaluate at unless they say otherwise. */
+export const NOW = at('2026-11-20T12:00:00Z');
+
+/** Evaluates `rules(account)` at `options.now` (default NOW) with `available` credits (default 1000). */
+export function evaluate(
+  account: Partial<RulesConfig>,
+  options: { available?: number; ledger?: readonly LedgerEntry[]; snapshot?: Partial<AccountSnapshot>; now?: Date } = {},
+) {
+  const now = options.now ?? NOW;
+  return evaluateAccount({
+    account: rules(account),
+    snapshot: snapshot(now, options.available ?? 1000, options.snapshot),
+    ledger: options.ledger ?? [],
+    now,
+  });
+}
+
+/** The finding with `id`, if any. */
+export function find(findings: readonly Finding[], id: string): Finding | undefined {
+  return findings.find((f) => f.id === id);
+}
+
+/** The state of the finding with `id`, if any. */
+export function stateOf(findings: readonly Finding[], id: string): string | undefined {
+  return find(findings, id)?.state;
 }

@@ -1,19 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { buildContext } from '../../../lib/budget/context.js';
 import { evaluateAccount } from '../../../lib/budget/evaluate.js';
-import { forecastConsumption } from '../../../lib/budget/forecast.js';
-import { periodOf } from '../../../lib/budget/period.js';
+import { periodIn, zonedCalendar } from '../../../lib/budget/period.js';
 import type { LedgerEntry } from '../../../lib/model.js';
 import { at, DAY, debit, HOUR, rules, snapshot, steadyLedger } from './fixtures.js';
+
+/** The forecast an evaluation of a UTC account at `now` works with. */
+function forecastAt(ledger: readonly LedgerEntry[], now: Date, historyFrom?: Date) {
+  return buildContext({ account: rules(), snapshot: snapshot(now, 1000), ledger, now, historyFrom }).forecast;
+}
 
 describe('forecastConsumption', () => {
   it('is absent before 3 days of the month when the ledger has no earlier history', () => {
     // Prepare: consumption starts with the month.
-    const period = periodOf(at('2026-11-10T00:00:00Z'), 'UTC');
+    const period = periodIn(zonedCalendar('UTC'), at('2026-11-10T00:00:00Z'));
     const ledger = steadyLedger(period.start, at('2026-11-04T00:00:00Z'), HOUR, 1);
 
     // Act
-    const early = forecastConsumption({ ledger, now: new Date(period.start.getTime() + 3 * DAY - 1), period });
-    const onTime = forecastConsumption({ ledger, now: new Date(period.start.getTime() + 3 * DAY), period });
+    const early = forecastAt(ledger, new Date(period.start.getTime() + 3 * DAY - 1));
+    const onTime = forecastAt(ledger, new Date(period.start.getTime() + 3 * DAY));
 
     // Assess
     expect(early).toBeUndefined();
@@ -22,12 +27,11 @@ describe('forecastConsumption', () => {
 
   it('projects month-to-date consumption over the whole period: used × length ÷ elapsed', () => {
     // Prepare: 60 credits in the first 6 days of a 30-day month.
-    const period = periodOf(at('2026-11-10T00:00:00Z'), 'UTC');
     const ledger = [debit('2026-11-01T12:00:00Z', 25), debit('2026-11-05T12:00:00Z', 35)];
     const now = at('2026-11-07T00:00:00Z');
 
     // Act
-    const forecast = forecastConsumption({ ledger, now, period });
+    const forecast = forecastAt(ledger, now);
 
     // Assess
     expect(forecast).toMatchObject({ used: 60, ratePerDay: 10, basis: 'month-to-date' });
@@ -37,11 +41,10 @@ describe('forecastConsumption', () => {
   it('uses the trailing 7-day average early in the month when last month is in the ledger', () => {
     // Prepare: 24 credits a day since mid-October, now 12 h into November.
     const now = at('2026-11-01T12:00:00Z');
-    const period = periodOf(now, 'UTC');
     const ledger = steadyLedger(at('2026-10-15T00:30:00Z'), now, HOUR, 1);
 
     // Act
-    const forecast = forecastConsumption({ ledger, now, period });
+    const forecast = forecastAt(ledger, now);
 
     // Assess
     expect(forecast?.basis).toBe('trailing-7-days');
@@ -56,10 +59,8 @@ describe('forecastConsumption', () => {
     const ledger = steadyLedger(new Date(now.getTime() - 2 * DAY), now, HOUR, 1);
 
     // Act & Assess
-    expect(forecastConsumption({ ledger, now, period: periodOf(now, 'UTC') })).toBeUndefined();
-    expect(
-      forecastConsumption({ ledger, now, period: periodOf(now, 'UTC'), historyFrom: new Date(now.getTime() - 3 * DAY) }),
-    ).toBeDefined();
+    expect(forecastAt(ledger, now)).toBeUndefined();
+    expect(forecastAt(ledger, now, new Date(now.getTime() - 3 * DAY))).toBeDefined();
   });
 });
 
@@ -76,7 +77,7 @@ describe('forecast alerts under steady burn', () => {
       timezone: input.timezone,
       budget: { monthly: input.monthly, alertAt: input.thresholds, forecastAt: input.thresholds },
     });
-    const period = periodOf(at(`${input.month}-15T12:00:00Z`), input.timezone);
+    const period = periodIn(zonedCalendar(input.timezone), at(`${input.month}-15T12:00:00Z`));
     const first = new Map<string, Date>();
     for (let t = period.start.getTime(); t < period.end.getTime(); t += HOUR) {
       const now = new Date(t);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, ledgerWindow, periodOf, startOfDay } from '../../../lib/budget/period.js';
+import { dayKeyIn, ledgerWindowIn, periodIn, startOfDayIn, zonedCalendar } from '../../../lib/budget/period.js';
 import { at, DAY, HOUR } from './fixtures.js';
 
-describe('periodOf', () => {
+describe('periodIn', () => {
   it('is the UTC calendar month, ending at the start of the next one', () => {
     // Prepare
     const now = at('2026-11-15T12:00:00Z');
 
     // Act
-    const period = periodOf(now, 'UTC');
+    const period = periodIn(zonedCalendar('UTC'), now);
 
     // Assess
     expect(period.key).toBe('2026-11');
@@ -22,8 +22,8 @@ describe('periodOf', () => {
     const first = at('2027-01-01T00:00:00.000Z');
 
     // Act
-    const before = periodOf(lastMs, 'UTC');
-    const after = periodOf(first, 'UTC');
+    const before = periodIn(zonedCalendar('UTC'), lastMs);
+    const after = periodIn(zonedCalendar('UTC'), first);
 
     // Assess
     expect(before.key).toBe('2026-12');
@@ -38,8 +38,8 @@ describe('periodOf', () => {
     const firstNovemberMinute = at('2026-11-01T07:00:00Z'); // 00:00 PDT on Nov 1
 
     // Act
-    const october = periodOf(lastOctoberMinute, 'America/Los_Angeles');
-    const november = periodOf(firstNovemberMinute, 'America/Los_Angeles');
+    const october = periodIn(zonedCalendar('America/Los_Angeles'), lastOctoberMinute);
+    const november = periodIn(zonedCalendar('America/Los_Angeles'), firstNovemberMinute);
 
     // Assess
     expect(october.key).toBe('2026-10');
@@ -51,7 +51,7 @@ describe('periodOf', () => {
 
   it('gives the March month in Los Angeles one hour less than 31 days (DST starts)', () => {
     // Act
-    const march = periodOf(at('2026-03-15T12:00:00Z'), 'America/Los_Angeles');
+    const march = periodIn(zonedCalendar('America/Los_Angeles'), at('2026-03-15T12:00:00Z'));
 
     // Assess
     expect(march.start.toISOString()).toBe('2026-03-01T08:00:00.000Z');
@@ -61,8 +61,8 @@ describe('periodOf', () => {
 
   it('handles the half-hour offset of Asia/Kolkata', () => {
     // Act
-    const before = periodOf(at('2026-10-31T18:29:59Z'), 'Asia/Kolkata');
-    const after = periodOf(at('2026-10-31T18:30:00Z'), 'Asia/Kolkata');
+    const before = periodIn(zonedCalendar('Asia/Kolkata'), at('2026-10-31T18:29:59Z'));
+    const after = periodIn(zonedCalendar('Asia/Kolkata'), at('2026-10-31T18:30:00Z'));
 
     // Assess
     expect(before.key).toBe('2026-10');
@@ -72,19 +72,19 @@ describe('periodOf', () => {
   });
 });
 
-describe('dayKey and startOfDay', () => {
+describe('dayKeyIn and startOfDayIn', () => {
   it('give the local date and its first instant, with a 25-hour day when DST ends', () => {
     // Prepare
     const noonOnChangeDay = at('2026-11-01T20:00:00Z'); // 12:00 PST
     const noonNextDay = at('2026-11-02T20:00:00Z');
 
     // Act
-    const start = startOfDay(noonOnChangeDay, 'America/Los_Angeles');
-    const next = startOfDay(noonNextDay, 'America/Los_Angeles');
+    const start = startOfDayIn(zonedCalendar('America/Los_Angeles'), noonOnChangeDay);
+    const next = startOfDayIn(zonedCalendar('America/Los_Angeles'), noonNextDay);
 
     // Assess
-    expect(dayKey(noonOnChangeDay, 'America/Los_Angeles')).toBe('2026-11-01');
-    expect(dayKey(at('2026-11-02T07:59:59Z'), 'America/Los_Angeles')).toBe('2026-11-01');
+    expect(dayKeyIn(zonedCalendar('America/Los_Angeles'), noonOnChangeDay)).toBe('2026-11-01');
+    expect(dayKeyIn(zonedCalendar('America/Los_Angeles'), at('2026-11-02T07:59:59Z'))).toBe('2026-11-01');
     expect(start.toISOString()).toBe('2026-11-01T07:00:00.000Z');
     expect(next.getTime() - start.getTime()).toBe(25 * HOUR);
   });
@@ -94,12 +94,12 @@ describe('dayKey and startOfDay', () => {
     const noon = at('2026-09-06T15:00:00Z');
 
     // Act
-    const start = startOfDay(noon, 'America/Santiago');
+    const start = startOfDayIn(zonedCalendar('America/Santiago'), noon);
 
     // Assess
     expect(start.toISOString()).toBe('2026-09-06T04:00:00.000Z');
-    expect(dayKey(new Date(start.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
-    expect(dayKey(start, 'America/Santiago')).toBe('2026-09-06');
+    expect(dayKeyIn(zonedCalendar('America/Santiago'), new Date(start.getTime() - 1))).toBe('2026-09-05');
+    expect(dayKeyIn(zonedCalendar('America/Santiago'), start)).toBe('2026-09-06');
   });
 
   it('uses the zone, not UTC, for the date', () => {
@@ -107,19 +107,19 @@ describe('dayKey and startOfDay', () => {
     const lateUtcEvening = at('2026-11-10T20:00:00Z'); // 01:30 on Nov 11 in Kolkata
 
     // Act & Assess
-    expect(dayKey(lateUtcEvening, 'UTC')).toBe('2026-11-10');
-    expect(dayKey(lateUtcEvening, 'Asia/Kolkata')).toBe('2026-11-11');
-    expect(startOfDay(lateUtcEvening, 'Asia/Kolkata').toISOString()).toBe('2026-11-10T18:30:00.000Z');
+    expect(dayKeyIn(zonedCalendar('UTC'), lateUtcEvening)).toBe('2026-11-10');
+    expect(dayKeyIn(zonedCalendar('Asia/Kolkata'), lateUtcEvening)).toBe('2026-11-11');
+    expect(startOfDayIn(zonedCalendar('Asia/Kolkata'), lateUtcEvening).toISOString()).toBe('2026-11-10T18:30:00.000Z');
   });
 });
 
-describe('ledgerWindow', () => {
+describe('ledgerWindowIn', () => {
   it('reaches 7 full local days back early in the month', () => {
     // Prepare
     const now = at('2026-11-03T12:00:00Z');
 
     // Act
-    const window = ledgerWindow(now, 'UTC');
+    const window = ledgerWindowIn(zonedCalendar('UTC'), now);
 
     // Assess
     expect(window.from.toISOString()).toBe('2026-10-27T00:00:00.000Z');
@@ -128,7 +128,7 @@ describe('ledgerWindow', () => {
 
   it('starts at the period start later in the month', () => {
     // Act
-    const window = ledgerWindow(at('2026-11-20T12:00:00Z'), 'America/Los_Angeles');
+    const window = ledgerWindowIn(zonedCalendar('America/Los_Angeles'), at('2026-11-20T12:00:00Z'));
 
     // Assess
     expect(window.from.toISOString()).toBe('2026-11-01T07:00:00.000Z');
@@ -136,7 +136,7 @@ describe('ledgerWindow', () => {
 
   it('uses local days in the account zone', () => {
     // Act
-    const window = ledgerWindow(at('2026-11-02T03:00:00Z'), 'Asia/Kolkata'); // 08:30 on Nov 2 in Kolkata
+    const window = ledgerWindowIn(zonedCalendar('Asia/Kolkata'), at('2026-11-02T03:00:00Z')); // 08:30 on Nov 2 in Kolkata
 
     // Assess: seven days before Nov 2 is Oct 26, starting 18:30Z the day before.
     expect(window.from.toISOString()).toBe('2026-10-25T18:30:00.000Z');

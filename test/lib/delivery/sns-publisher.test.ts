@@ -2,20 +2,22 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeAlert, renderEmail, type ChatbotNotification } from '../../../lib/alerts/render.js';
+import { describeAlert } from '../../../lib/alerts/catalogue.js';
+import { renderEmail, type ChatbotNotification } from '../../../lib/alerts/render.js';
 import { isGsm7Basic } from '../../../lib/alerts/text.js';
 import type { Alert } from '../../../lib/alerts/types.js';
 import type { Severity } from '../../../lib/model.js';
 import {
-  buildPublishInputs,
+  buildPublishInput,
   createSnsPublisher,
   publishSizeOf,
   renderSnsBodies,
   SNS_MAX_MESSAGE_BYTES,
-  topicsFor,
+  topicTargets,
   type SnsAlertJson,
   type SnsTopic,
 } from '../../../lib/delivery/sns-publisher.js';
+import { targetTakes } from '../../../lib/alerts/routing.js';
 import { PublishError } from '../../../lib/errors.js';
 
 const INFO_ARN = 'arn:aws:sns:eu-west-1:123456789012:budget-alerts-info';
@@ -74,14 +76,14 @@ function machineJsonOf(body: string | undefined): SnsAlertJson {
   return JSON.parse(body ?? '') as SnsAlertJson;
 }
 
-describe('topicsFor', () => {
+describe('topicTargets', () => {
   it.each<[Severity, string[]]>([
     ['info', [INFO_ARN]],
     ['warning', [INFO_ARN, WARNING_ARN]],
     ['critical', [INFO_ARN, WARNING_ARN, CRITICAL_ARN]],
   ])('sends a %s alert to every topic whose minimum is at or below it', (severity, expected) => {
     // Prepare: all three topics. Act
-    const arns = topicsFor(severity, ALL_TOPICS).map((topic) => topic.arn);
+    const arns = topicTargets(ALL_TOPICS).filter((target) => targetTakes(target, { severity })).map((target) => target.arn);
 
     // Assess
     expect(arns).toEqual(expected);
@@ -95,20 +97,20 @@ describe('topicsFor', () => {
     ];
 
     // Act
-    const arns = topicsFor('critical', topics).map((topic) => topic.arn);
+    const targets = topicTargets(topics);
 
     // Assess
-    expect(arns).toEqual([INFO_ARN]);
+    expect(targets).toEqual([{ id: 'topic:info', minSeverity: 'info', arn: INFO_ARN }]);
   });
 });
 
-describe('buildPublishInputs', () => {
+describe('buildPublishInput', () => {
   it('renders every protocol body from the alert', () => {
     // Prepare
     const alert = budgetAlert();
 
     // Act
-    const [input] = buildPublishInputs(alert, [{ minSeverity: 'warning', arn: WARNING_ARN }]);
+    const input = buildPublishInput(alert, WARNING_ARN);
     const bodies = messageOf(input);
 
     // Assess
@@ -126,7 +128,7 @@ describe('buildPublishInputs', () => {
     const alert = exoticAlert();
 
     // Act
-    const sms = messageOf(buildPublishInputs(alert, ALL_TOPICS)[0]).sms ?? '';
+    const sms = messageOf(buildPublishInput(alert, WARNING_ARN)).sms ?? '';
 
     // Assess
     expect(sms.length).toBeGreaterThan(0);
@@ -139,7 +141,7 @@ describe('buildPublishInputs', () => {
     const alert = budgetAlert();
 
     // Act
-    const card = JSON.parse(messageOf(buildPublishInputs(alert, ALL_TOPICS)[0]).https ?? '') as ChatbotNotification;
+    const card = JSON.parse(messageOf(buildPublishInput(alert, WARNING_ARN)).https ?? '') as ChatbotNotification;
 
     // Assess
     expect(card.version).toBe('1.0');
@@ -155,7 +157,7 @@ describe('buildPublishInputs', () => {
     const alert = budgetAlert();
 
     // Act
-    const bodies = messageOf(buildPublishInputs(alert, ALL_TOPICS)[0]);
+    const bodies = messageOf(buildPublishInput(alert, WARNING_ARN));
 
     // Assess
     for (const protocol of ['sqs', 'lambda', 'email-json']) {
@@ -181,7 +183,7 @@ describe('buildPublishInputs', () => {
     const alert = exoticAlert();
 
     // Act
-    const subject = buildPublishInputs(alert, ALL_TOPICS)[0]?.Subject ?? '';
+    const subject = buildPublishInput(alert, WARNING_ARN)?.Subject ?? '';
 
     // Assess
     expect(subject.length).toBeGreaterThan(10);
@@ -196,7 +198,7 @@ describe('buildPublishInputs', () => {
     expect(renderEmail(alert).subject).toHaveLength(100);
 
     // Act
-    const subject = buildPublishInputs(alert, ALL_TOPICS)[0]?.Subject ?? '';
+    const subject = buildPublishInput(alert, WARNING_ARN)?.Subject ?? '';
 
     // Assess
     expect(subject).toHaveLength(99);
@@ -208,7 +210,7 @@ describe('buildPublishInputs', () => {
     const alert = budgetAlert();
 
     // Act
-    const subject = buildPublishInputs(alert, ALL_TOPICS)[0]?.Subject;
+    const subject = buildPublishInput(alert, WARNING_ARN)?.Subject;
 
     // Assess
     expect(subject).toBe(renderEmail(alert).subject);
@@ -219,7 +221,7 @@ describe('buildPublishInputs', () => {
     const alert = budgetAlert({ status: 'resolved', kind: 'balance.low', severity: 'critical', provider: 'pixelcut' });
 
     // Act
-    const [input] = buildPublishInputs(alert, ALL_TOPICS);
+    const input = buildPublishInput(alert, WARNING_ARN);
 
     // Assess
     expect(input?.MessageAttributes).toEqual({
@@ -229,17 +231,6 @@ describe('buildPublishInputs', () => {
       provider: { DataType: 'String', StringValue: 'pixelcut' },
       status: { DataType: 'String', StringValue: 'resolved' },
     });
-  });
-
-  it('builds nothing for an alert no topic takes', () => {
-    // Prepare
-    const topics = ALL_TOPICS.filter((topic) => topic.minSeverity !== 'info');
-
-    // Act
-    const inputs = buildPublishInputs(budgetAlert({ severity: 'info' }), topics);
-
-    // Assess
-    expect(inputs).toEqual([]);
   });
 });
 
@@ -251,7 +242,7 @@ describe('the 256 KB guard', () => {
     expect(Buffer.byteLength(JSON.stringify(renderSnsBodies(alert)))).toBeGreaterThan(SNS_MAX_MESSAGE_BYTES);
 
     // Act
-    const [input] = buildPublishInputs(alert, ALL_TOPICS);
+    const input = buildPublishInput(alert, WARNING_ARN);
     const bodies = messageOf(input);
 
     // Assess
@@ -277,7 +268,7 @@ describe('the 256 KB guard', () => {
     });
 
     // Act
-    const [input] = buildPublishInputs(alert, ALL_TOPICS);
+    const input = buildPublishInput(alert, WARNING_ARN);
 
     // Assess
     expect(publishSizeOf(input ?? {})).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
@@ -290,7 +281,7 @@ describe('the 256 KB guard', () => {
     expect(Buffer.byteLength(JSON.stringify(renderSnsBodies(alert)))).toBeLessThan(SNS_MAX_MESSAGE_BYTES);
 
     // Act
-    const bodies = messageOf(buildPublishInputs(alert, ALL_TOPICS)[0]);
+    const bodies = messageOf(buildPublishInput(alert, WARNING_ARN));
 
     // Assess
     expect(machineJsonOf(bodies.sqs).message).toBe(alert.message);
@@ -301,6 +292,7 @@ describe('the 256 KB guard', () => {
 describe('createSnsPublisher', () => {
   const client = new SNSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const sns = mockClient(client);
+  const WARNING_TARGET = { id: 'topic:warning', minSeverity: 'warning' } as const;
 
   beforeEach(() => {
     sns.reset();
@@ -317,7 +309,7 @@ describe('createSnsPublisher', () => {
     const publisher = createSnsPublisher({ client, topics: [{ minSeverity: 'warning', arn: WARNING_ARN }] });
 
     // Act
-    await publisher.publish(alert);
+    await publisher.publish(alert, WARNING_TARGET);
 
     // Assess
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -336,91 +328,43 @@ describe('createSnsPublisher', () => {
     expect(machineJsonOf(bodies.sqs).key).toBe(alert.key);
   });
 
-  it.each<[Severity, string[]]>([
-    ['info', [INFO_ARN]],
-    ['warning', [INFO_ARN, WARNING_ARN]],
-    ['critical', [INFO_ARN, WARNING_ARN, CRITICAL_ARN]],
-  ])('routes a %s alert to %j', async (severity, expected) => {
+  it('publishes to the topic of the target it is given, and only there', async () => {
     // Prepare
     const publisher = createSnsPublisher({ client, topics: ALL_TOPICS });
+    const critical = publisher.targets.find((t) => t.id === 'topic:critical')!;
 
     // Act
-    await publisher.publish(budgetAlert({ severity }));
+    await publisher.publish(budgetAlert({ severity: 'critical' }), critical);
 
     // Assess
-    const arns = sns.commandCalls(PublishCommand).map((call) => call.args[0].input.TopicArn);
-    expect(arns.sort()).toEqual([...expected].sort());
+    expect(sns.commandCalls(PublishCommand).map((call) => call.args[0].input.TopicArn)).toEqual([CRITICAL_ARN]);
   });
 
-  it('publishes nothing, and does not fail, when no topic takes the severity', async () => {
+  it('throws a PublishError naming the topic and the alert, never the alert body', async () => {
     // Prepare
-    const publisher = createSnsPublisher({
-      client,
-      topics: [
-        { minSeverity: 'warning', arn: WARNING_ARN },
-        { minSeverity: 'critical', arn: CRITICAL_ARN },
-      ],
-    });
-
-    // Act
-    const result = publisher.publish(budgetAlert({ severity: 'info' }));
-
-    // Assess
-    await expect(result).resolves.toBeUndefined();
-    expect(sns).not.toHaveReceivedCommand(PublishCommand);
-  });
-
-  it('throws a PublishError naming the failing topic and the alert, after the other topics were published', async () => {
-    // Prepare: the warning topic fails; the info topic answers late, to prove the error waits for it.
-    const failure = new Error('AuthorizationError: not allowed to publish');
-    let slowTopicDone = false;
-    sns.on(PublishCommand, { TopicArn: WARNING_ARN }).rejects(failure);
-    sns.on(PublishCommand, { TopicArn: INFO_ARN }).callsFake(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      slowTopicDone = true;
-      return { MessageId: 'late' };
-    });
+    sns.on(PublishCommand, { TopicArn: WARNING_ARN }).rejects(Object.assign(new Error('not allowed to publish'), { name: 'AuthorizationError' }));
     const alert = budgetAlert({ severity: 'critical', message: 'A body that must never reach an error message.' });
     const publisher = createSnsPublisher({ client, topics: ALL_TOPICS });
 
     // Act
-    const error = await publisher.publish(alert).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await publisher.publish(alert, WARNING_TARGET).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(PublishError);
     const publishError = error as PublishError;
-    expect(publishError.name).toBe('PublishError');
     expect(publishError.message).toContain(WARNING_ARN);
     expect(publishError.message).toContain(alert.key);
-    expect(publishError.message).not.toContain(INFO_ARN);
-    expect(publishError.message).not.toContain(CRITICAL_ARN);
+    expect(publishError.message).toContain('AuthorizationError');
     expect(publishError.message).not.toContain('must never reach');
-    expect((publishError.cause as Error).message).toContain('AuthorizationError');
-    expect(slowTopicDone).toBe(true);
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: INFO_ARN });
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: CRITICAL_ARN });
+    expect((publishError.cause as Error).message).toContain('not allowed');
   });
 
-  it('names every failing topic and keeps every cause when several fail', async () => {
-    // Prepare
-    sns.on(PublishCommand, { TopicArn: WARNING_ARN }).rejects(new Error('first failure'));
-    sns.on(PublishCommand, { TopicArn: CRITICAL_ARN }).rejects(new Error('second failure'));
-    const publisher = createSnsPublisher({ client, topics: ALL_TOPICS });
+  it('refuses a target that has no topic', async () => {
+    const publisher = createSnsPublisher({ client, topics: [{ minSeverity: 'warning', arn: WARNING_ARN }] });
 
-    // Act
-    const error = await publisher.publish(budgetAlert({ severity: 'critical' })).catch((e: unknown) => e);
+    const error = await publisher.publish(budgetAlert(), { id: 'topic:critical', minSeverity: 'critical' }).catch((e: unknown) => e);
 
-    // Assess
     expect(error).toBeInstanceOf(PublishError);
-    const { message, cause } = error as PublishError;
-    expect(message).toContain(WARNING_ARN);
-    expect(message).toContain(CRITICAL_ARN);
-    expect(message).toContain('2 of 3');
-    expect(cause).toBeInstanceOf(AggregateError);
-    expect((cause as AggregateError).errors.map((e: Error) => e.message)).toEqual(['first failure', 'second failure']);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 });

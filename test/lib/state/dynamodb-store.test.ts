@@ -77,7 +77,7 @@ describe('createDynamoDbStore against dynalite', () => {
     const view = await states.load(['other']);
 
     // Assess
-    expect([...view.alerts.keys()]).toEqual(['other/balance.low']);
+    expect([...view.alerts.keys()]).toEqual(['stdout#other/balance.low']);
     expect(view.accounts.size).toBe(0);
   });
 
@@ -93,7 +93,7 @@ describe('createDynamoDbStore against dynalite', () => {
     const { Items } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'video-prod' } } }));
     expect(reclaimed).toBe(true);
     expect(Items?.[0]?.[STATE_TABLE_KEYS.ttlAttribute]).toEqual({ N: String(Date.parse('2026-12-01T00:00:00Z') / 1000) });
-    expect(Items?.[0]?.sk).toEqual({ S: 'alert#video-prod/budget.actual:50/2026-09' });
+    expect(Items?.[0]?.sk).toEqual({ S: 'alert#stdout#video-prod/budget.actual:50/2026-09' });
   });
 
   it('lets account states expire 90 days after their last save, so removed accounts do not linger', async () => {
@@ -211,7 +211,7 @@ describe('createDynamoDbStore when DynamoDB throttles', () => {
     expect((loadError as Error).cause).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
     expect(claimError).toBeInstanceOf(StateError);
     expect((claimError as Error).message).toContain('table budget-alerts-state');
-    expect((claimError as Error).message).toContain('video-prod / alert#video-prod/balance.low');
+    expect((claimError as Error).message).toContain('video-prod / alert#stdout#video-prod/balance.low');
     expect((claimError as Error).message).toContain('ThrottlingException');
   });
 });

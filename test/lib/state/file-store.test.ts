@@ -61,7 +61,7 @@ describe('createFileStore', () => {
 
     const view = await store.load(['other']);
 
-    expect([...view.alerts.keys()]).toEqual(['other/balance.low']);
+    expect([...view.alerts.keys()]).toEqual(['stdout#other/balance.low']);
   });
 
   it('reports a corrupt file instead of resetting it, and leaves it untouched', async () => {

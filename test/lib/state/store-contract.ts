@@ -1,22 +1,34 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { recordId } from '../../../lib/alerts/records.js';
 import type { AlertRecord } from '../../../lib/alerts/types.js';
 import type { AlertStateStore } from '../../../lib/state/types.js';
 
 export const NOW = new Date('2026-11-10T12:00:00Z');
 
-/** An alert record with test defaults. */
+/** A notification with test defaults. */
+export function notification(status: 'firing' | 'resolved' = 'firing', at = NOW.toISOString()) {
+  return { status, severity: 'warning' as const, at };
+}
+
+/** An alert record (confirmed firing, to the terminal) with test defaults. */
 export function record(overrides: Partial<AlertRecord> = {}): AlertRecord {
   return {
     key: 'video-prod/balance.low',
+    target: 'stdout',
     account: 'video-prod',
     kind: 'balance.low',
-    status: 'firing',
-    severity: 'warning',
-    notifiedAt: NOW.toISOString(),
+    notified: notification(),
     version: 1,
     ...overrides,
   };
 }
+
+/** The record with a claim pending until `until`. */
+export function claimed(base: AlertRecord, status: 'firing' | 'resolved', until: string): AlertRecord {
+  return { ...base, pending: { ...notification(status), until } };
+}
+
+const idOf = (r: AlertRecord) => recordId(r.target, r.key);
 
 /**
  * What every AlertStateStore must do, whatever it stores in: the claim-before-publish semantics the
@@ -44,48 +56,48 @@ export function describeStoreContract(name: string, fresh: () => Promise<() => A
       const won = await states.claim(first, undefined);
       const lost = await states.claim(record({ version: 1 }), undefined); // another run that also saw no record
       const stale = await states.claim(record({ version: 5 }), record({ version: 4 })); // planned from an older version
-      const next = await states.claim(record({ status: 'resolved', version: 2 }), first);
+      const next = await states.claim(record({ notified: notification('resolved'), version: 2 }), first);
 
       // Assess
       expect([won, lost, stale, next]).toEqual([true, false, false, true]);
-      expect((await states.load(['video-prod'])).alerts.get(first.key)).toEqual(record({ status: 'resolved', version: 2 }));
+      expect((await states.load(['video-prod'])).alerts.get(idOf(first))).toEqual(record({ notified: notification('resolved'), version: 2 }));
     });
 
     it('round-trips every field of a record', async () => {
-      const full = record({ once: '2026-11', expiresAt: '2026-12-01T00:00:00.000Z', pendingUntil: '2026-11-10T12:10:00.000Z', version: 7 });
+      const full = claimed(record({ once: '2026-11', expiresAt: '2026-12-01T00:00:00.000Z', version: 7 }), 'resolved', '2026-11-10T12:10:00.000Z');
 
       await makeStore().claim(full, undefined);
 
-      expect((await makeStore().load(['video-prod'])).alerts.get(full.key)).toEqual(full);
+      expect((await makeStore().load(['video-prod'])).alerts.get(idOf(full))).toEqual(full);
     });
 
     it('releases a claim back to the prior record, or removes it when there was none', async () => {
       // Prepare
       const states = makeStore();
-      const prior = record({ status: 'resolved', version: 3 });
+      const prior = record({ notified: notification('resolved'), version: 3 });
       await states.claim(prior, undefined);
-      const claimed = record({ version: 4, pendingUntil: NOW.toISOString() });
-      await states.claim(claimed, prior);
-      const other = record({ key: 'video-prod/balance.runway', version: 1 });
+      const claim = claimed({ ...prior, version: 4 }, 'firing', NOW.toISOString());
+      await states.claim(claim, prior);
+      const other = claimed(record({ key: 'video-prod/balance.runway', notified: undefined }), 'firing', NOW.toISOString());
       await states.claim(other, undefined);
 
       // Act
-      await states.release(claimed, prior);
+      await states.release(claim, prior);
       await states.release(other, undefined);
 
       // Assess
       const alerts = (await states.load(['video-prod'])).alerts;
-      expect(alerts.get(prior.key)).toMatchObject({ status: 'resolved', version: 5 });
-      expect(alerts.get(prior.key)?.pendingUntil).toBeUndefined();
-      expect(alerts.has(other.key)).toBe(false);
+      expect(alerts.get(idOf(prior))).toMatchObject({ notified: { status: 'resolved' }, version: 5 });
+      expect(alerts.get(idOf(prior))?.pending).toBeUndefined();
+      expect(alerts.has(idOf(other))).toBe(false);
     });
 
     it('leaves a record alone when releasing or confirming a claim that is no longer ours', async () => {
       // Prepare: our claim (v1) was overtaken by another run's (v2).
       const states = makeStore();
-      const ours = record({ pendingUntil: '2026-11-10T12:10:00Z' });
+      const ours = claimed(record(), 'resolved', '2026-11-10T12:10:00Z');
       await states.claim(ours, undefined);
-      const theirs = record({ version: 2, status: 'resolved', pendingUntil: '2026-11-10T12:20:00Z' });
+      const theirs = claimed(record({ version: 2 }), 'resolved', '2026-11-10T12:20:00Z');
       await states.claim(theirs, ours);
 
       // Act
@@ -93,19 +105,50 @@ export function describeStoreContract(name: string, fresh: () => Promise<() => A
       await states.release(ours, undefined);
 
       // Assess
-      expect((await states.load(['video-prod'])).alerts.get(ours.key)).toEqual(theirs);
+      expect((await states.load(['video-prod'])).alerts.get(idOf(ours))).toEqual(theirs);
     });
 
-    it('confirms a claim by clearing its pending mark and bumping the version', async () => {
+    it('confirms a claim: the pending notification becomes the notified one, and the version moves on', async () => {
       const states = makeStore();
-      const claimed = record({ pendingUntil: '2026-11-10T12:10:00Z' });
-      await states.claim(claimed, undefined);
+      const claim = claimed(record(), 'resolved', '2026-11-10T12:10:00Z');
+      await states.claim(claim, undefined);
 
-      await states.confirm(claimed);
+      await states.confirm(claim);
 
-      const stored = (await states.load(['video-prod'])).alerts.get(claimed.key);
-      expect(stored?.pendingUntil).toBeUndefined();
+      const stored = (await states.load(['video-prod'])).alerts.get(idOf(claim));
+      expect(stored?.pending).toBeUndefined();
+      expect(stored?.notified).toEqual(notification('resolved'));
       expect(stored?.version).toBe(2);
+    });
+
+    it('keeps what was confirmed beside a claim, so a lapsed claim loses nothing', async () => {
+      // Prepare: firing confirmed; a claim of the resolution is written and never confirmed.
+      const states = makeStore();
+      const confirmed = record({ version: 2 });
+      await states.claim(confirmed, undefined);
+
+      // Act
+      await states.claim(claimed({ ...confirmed, version: 3 }, 'resolved', '2026-11-10T12:10:00Z'), confirmed);
+
+      // Assess
+      const stored = (await makeStore().load(['video-prod'])).alerts.get(idOf(confirmed));
+      expect(stored).toMatchObject({ notified: { status: 'firing' }, pending: { status: 'resolved' }, version: 3 });
+    });
+
+    it('keeps one record per alert and target: a claim for one target never blocks or overwrites another', async () => {
+      // Prepare
+      const states = makeStore();
+      const warning = record({ target: 'topic:warning' });
+      const critical = record({ target: 'topic:critical', notified: notification('resolved') });
+
+      // Act
+      const both = [await states.claim(warning, undefined), await states.claim(critical, undefined)];
+
+      // Assess
+      const alerts = (await makeStore().load(['video-prod'])).alerts;
+      expect(both).toEqual([true, true]);
+      expect(alerts.get(idOf(warning))).toEqual(warning);
+      expect(alerts.get(idOf(critical))).toEqual(critical);
     });
   });
 }

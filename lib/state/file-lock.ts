@@ -1,0 +1,87 @@
+import { hostname } from 'node:os';
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { StateError } from '../errors.js';
+
+/** What a lock file says about its holder. */
+interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  readonly at: string;
+}
+
+/**
+ * A lock file beside the state file, held for one read-modify-write. It names its holder (pid and
+ * host), so a lock left by a killed run on this machine is taken over at once; one whose holder
+ * cannot be told is taken over only once it is clearly stale.
+ */
+export async function withFileLock<T>(
+  lockPath: string,
+  options: { readonly timeoutMs: number; readonly describe: string },
+  action: () => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const taken = await tryTake(lockPath);
+    if (taken) break;
+    const holder = await readHolder(lockPath);
+    if (await isAbandoned(lockPath, holder, options.timeoutMs)) {
+      await rm(lockPath, { force: true });
+      continue;
+    }
+    if (Date.now() - started > options.timeoutMs) {
+      const who = holder ? ` (pid ${holder.pid} on ${holder.host} since ${holder.at})` : '';
+      throw new StateError(`${options.describe} is locked by another run${who}: ${lockPath}; try again when it has finished`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt, 100)));
+  }
+  try {
+    return await action();
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}
+
+async function tryTake(lockPath: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new StateError(`cannot create the lock file ${lockPath}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const holder: Holder = { pid: process.pid, host: hostname(), at: new Date().toISOString() };
+    await handle.writeFile(JSON.stringify(holder));
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+async function readHolder(lockPath: string): Promise<Holder | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(lockPath, 'utf8'));
+    const { pid, host, at } = parsed as Partial<Holder>;
+    return typeof pid === 'number' && typeof host === 'string' && typeof at === 'string' ? { pid, host, at } : undefined;
+  } catch {
+    // Just created and not yet written, or removed meanwhile: undecided.
+    return undefined;
+  }
+}
+
+/** A holder on this machine that no longer runs has abandoned the lock; otherwise only age tells. */
+async function isAbandoned(lockPath: string, holder: Holder | undefined, timeoutMs: number): Promise<boolean> {
+  if (holder !== undefined && holder.host === hostname()) return !isRunning(holder.pid);
+  const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+  return age > timeoutMs * 3;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import {
+  adviseNextSteps,
+  CATALOGUE,
+  describeAlert,
+  describeThreshold,
+  summarizeForSms,
+  type Describable,
+} from '../../../lib/alerts/catalogue.js';
+import { availabilitySentence, joinSentences, reloadSentence } from '../../../lib/alerts/sentences.js';
+import type { FindingFacts } from '../../../lib/budget/types.js';
+import { ALERT_KINDS, type AlertKind, type AlertStatus } from '../../../lib/model.js';
+
+const STATUSES: readonly AlertStatus[] = ['firing', 'resolved'];
+const EVENT_KINDS: readonly AlertKind[] = ['budget.actual', 'budget.forecast', 'autoreload.triggered', 'usage.spike'];
+
+/** Every fact a finding can carry, so each kind finds what it speaks of. */
+const FULL_FACTS: FindingFacts = {
+  period: '2026-11',
+  used: 412.5,
+  budget: 500,
+  forecast: 640,
+  available: 88,
+  runwayDays: 2.1,
+  averageDailyUsed: 42,
+  reloadThreshold: 100,
+  reloadAmount: 500,
+  todayUsed: 90,
+  medianDailyUsed: 20,
+  errorRate: 12,
+  failedRequests: 24,
+  totalRequests: 200,
+  expiresAt: '2026-11-22T00:00:00.000Z',
+  consecutiveFailures: 3,
+  errorCode: 'http',
+  errorMessage: 'HTTP 503',
+  day: '2026-11-20',
+  reloadedAt: '2026-11-20T07:00:00.000Z',
+};
+
+function findingOf(kind: AlertKind, overrides: Partial<Describable> = {}): Describable {
+  return { kind, account: 'video-prod', provider: 'pictory', severity: 'warning', threshold: 5, value: 3, facts: FULL_FACTS, ...overrides };
+}
+
+describe('CATALOGUE', () => {
+  it('has exactly one entry per alert kind', () => {
+    // Act
+    const kinds = Object.keys(CATALOGUE);
+
+    // Assess
+    expect(kinds.sort()).toEqual([...ALERT_KINDS].sort());
+  });
+
+  for (const kind of ALERT_KINDS) {
+    for (const status of STATUSES) {
+      it(`gives ${kind} a title naming the account and a message when ${status}`, () => {
+        // Prepare
+        const cases = [findingOf(kind), findingOf(kind, { threshold: undefined, value: undefined, facts: {} })];
+
+        // Act
+        const texts = cases.map((finding) => describeAlert(finding, status));
+
+        // Assess
+        for (const { title, message } of texts) {
+          expect(title.startsWith('video-prod: ')).toBe(true);
+          expect(title.length).toBeGreaterThan('video-prod: '.length);
+          expect(message.length).toBeGreaterThan(0);
+          expect(`${title} ${message}`).not.toMatch(/undefined|NaN|\[object/);
+        }
+      });
+    }
+
+    it(`advises at least one next step for a firing ${kind}, and none needed once resolved`, () => {
+      // Act
+      const firing = adviseNextSteps(findingOf(kind), 'firing');
+      const bare = adviseNextSteps(findingOf(kind, { facts: {} }), 'firing');
+      const resolved = adviseNextSteps(findingOf(kind), 'resolved');
+
+      // Assess
+      expect(firing.length).toBeGreaterThan(0);
+      expect(bare.length).toBeGreaterThan(0);
+      for (const step of [...firing, ...bare]) expect(step).toMatch(/^[A-Z].*\.$/);
+      expect(resolved).toEqual(['No action needed.']);
+    });
+  }
+});
+
+describe('describeAlert', () => {
+  it('gives one-shot events a shared all-clear text, since they never resolve', () => {
+    // Act
+    const texts = EVENT_KINDS.map((kind) => describeAlert(findingOf(kind, { facts: { available: 88 } }), 'resolved'));
+
+    // Assess
+    expect(texts).toEqual(
+      EVENT_KINDS.map((kind) => ({ title: `video-prod: ${kind} alert cleared`, message: 'The condition no longer holds. Available: 88 credits.' })),
+    );
+  });
+
+  it('says which way a failed check failed', () => {
+    // Prepare
+    const failed = (errorCode?: string) => findingOf('check.failed', { facts: { consecutiveFailures: 1, ...(errorCode && { errorCode }) } });
+
+    // Act
+    const auth = describeAlert(failed('auth'), 'firing');
+    const key = describeAlert(failed('key'), 'firing');
+    const other = describeAlert(failed(), 'firing');
+
+    // Assess
+    expect(auth).toEqual({ title: 'video-prod: the vendor rejects the API key', message: 'The check failed (auth).' });
+    expect(key.title).toBe('video-prod: the API key cannot be read');
+    expect(other).toEqual({ title: 'video-prod: balance checks failing', message: 'The check failed.' });
+  });
+
+  it('tells an expired token from one about to expire', () => {
+    // Act
+    const soon = describeAlert(findingOf('auth.expiring', { threshold: 3, value: 1.5 }), 'firing');
+    const expired = describeAlert(findingOf('auth.expiring', { value: 0 }), 'firing');
+
+    // Assess
+    expect(soon).toEqual({
+      title: 'video-prod: the API token expires in 1.5 days',
+      message: 'The API token expires at 2026-11-22 00:00 UTC (warning 3 days ahead).',
+    });
+    expect(expired.message).toBe('The API token expired at 2026-11-22 00:00 UTC; checks fail until it is replaced.');
+  });
+
+  it('falls back to "the alert level" when a resolved state has no threshold', () => {
+    // Act
+    const low = describeAlert(findingOf('balance.low', { threshold: undefined }), 'resolved');
+    const runway = describeAlert(findingOf('balance.runway', { threshold: undefined }), 'resolved');
+
+    // Assess
+    expect(low.title).toBe('video-prod: balance back above the alert level');
+    expect(runway.title).toBe('video-prod: runway back above the alert level');
+  });
+});
+
+describe('describeThreshold', () => {
+  const cases: [AlertKind, number, string][] = [
+    ['budget.actual', 80, '80%'],
+    ['budget.forecast', 100, '100%'],
+    ['balance.low', 1_500, '1,500 EUR'],
+    ['balance.runway', 7, '7 days'],
+    ['autoreload.near', 150, '150 EUR'],
+    ['autoreload.triggered', 500, '500 EUR'],
+    ['autoreload.off', 0, '0 EUR'],
+    ['usage.spike', 3, '3x the median day'],
+    ['usage.errors', 5, '5%'],
+    ['check.failed', 1, '1 failed check'],
+    ['check.failed', 3, '3 failed checks'],
+    ['auth.expiring', 0.5, '12 hours'],
+  ];
+
+  it('covers every kind in these cases', () => {
+    // Assess
+    expect(new Set(cases.map(([kind]) => kind))).toEqual(new Set(ALERT_KINDS));
+  });
+
+  for (const [kind, threshold, expected] of cases) {
+    it(`words a ${kind} threshold of ${threshold} as "${expected}"`, () => {
+      // Act
+      const text = describeThreshold(findingOf(kind, { threshold, facts: { currency: 'EUR' } }));
+
+      // Assess
+      expect(text).toBe(expected);
+    });
+  }
+
+  it('gives nothing when the finding has no threshold', () => {
+    // Act
+    const texts = ALERT_KINDS.map((kind) => describeThreshold(findingOf(kind, { threshold: undefined })));
+
+    // Assess
+    expect(texts.every((text) => text === undefined)).toBe(true);
+  });
+});
+
+describe('summarizeForSms', () => {
+  it("gives each firing kind its own figures", () => {
+    // Act
+    const details = Object.fromEntries(ALERT_KINDS.map((kind) => [kind, summarizeForSms(findingOf(kind), 'firing')]));
+
+    // Assess
+    expect(details).toEqual({
+      'budget.actual': '412.5/500 used',
+      'budget.forecast': 'forecast 640/500',
+      'balance.low': 'avail 88',
+      'balance.runway': 'avail 88',
+      'autoreload.near': 'avail 88, reload below 100',
+      'autoreload.triggered': 'avail 88',
+      'autoreload.off': 'avail 88',
+      'usage.spike': 'today 90 vs usual 20',
+      'usage.errors': '24/200 failed',
+      'check.failed': 'http: HTTP 503',
+      'auth.expiring': 'expires 2026-11-22 00:00 UTC',
+    });
+  });
+
+  it('gives only the balance once resolved, and nothing when it is unknown', () => {
+    // Act
+    const withBalance = ALERT_KINDS.map((kind) => summarizeForSms(findingOf(kind), 'resolved'));
+    const without = ALERT_KINDS.map((kind) => summarizeForSms(findingOf(kind, { facts: {} }), 'resolved'));
+
+    // Assess
+    expect(new Set(withBalance)).toEqual(new Set(['avail 88']));
+    expect(new Set(without)).toEqual(new Set([undefined]));
+  });
+});
+
+describe('sentences', () => {
+  const cases: { name: string; sentence: (f: FindingFacts) => string | undefined; facts: FindingFacts; expected: string | undefined }[] = [
+    { name: 'the balance with the runway', sentence: availabilitySentence, facts: { available: 1234.5, runwayDays: 0.25, currency: 'USD' }, expected: 'Available: 1,234.5 USD, runway 6 hours.' },
+    { name: 'the balance alone', sentence: availabilitySentence, facts: { available: 88 }, expected: 'Available: 88 credits.' },
+    { name: 'no balance', sentence: availabilitySentence, facts: { runwayDays: 3 }, expected: undefined },
+    { name: 'what auto-reload adds', sentence: reloadSentence, facts: { reloadThreshold: 100, reloadAmount: 500 }, expected: 'Auto-reload adds 500 credits when the balance falls below 100 credits.' },
+    { name: 'an auto-reload of unknown amount', sentence: reloadSentence, facts: { reloadThreshold: 100 }, expected: 'Auto-reload tops up when the balance falls below 100 credits.' },
+    { name: 'no auto-reload threshold', sentence: reloadSentence, facts: { reloadAmount: 500 }, expected: undefined },
+  ];
+
+  for (const { name, sentence, facts, expected } of cases) {
+    it(`states ${name}`, () => {
+      // Act
+      const text = sentence(facts);
+
+      // Assess
+      expect(text).toBe(expected);
+    });
+  }
+
+  it('joins sentences, leaving out absent and empty ones', () => {
+    // Act
+    const text = joinSentences('One.', undefined, '', 'Two.');
+
+    // Assess
+    expect(text).toBe('One. Two.');
+  });
+});
