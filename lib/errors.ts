@@ -117,7 +117,18 @@ export class StateFileError extends StateError {
   override readonly name = 'StateFileError';
 }
 
-/** Publishing an alert failed; the claim is released so the next run retries. */
+/**
+ * Publishing an alert failed. `maybeDelivered` says the channel may have taken it anyway (a timeout,
+ * a server error after the request was sent): the claim is then left to lapse, so that a later run
+ * treats the notification as possibly sent — re-sending it, or resolving it, rather than losing it.
+ * Otherwise the claim is released and the next run retries.
+ */
 export class PublishError extends Error {
   override readonly name = 'PublishError';
+  readonly maybeDelivered: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; maybeDelivered?: boolean }) {
+    super(message, options);
+    this.maybeDelivered = options?.maybeDelivered ?? false;
+  }
 }

@@ -1,7 +1,7 @@
 import type { Finding } from '../budget/types.js';
 import { maxSeverity, severityRank, type AlertStatus, type Severity } from '../model.js';
 import { targetTakes, type DeliveryTarget } from './routing.js';
-import { ANY_TARGET, recordId } from './records.js';
+import { ANY_TARGET, possiblySent, recordId } from './records.js';
 import type { AlertChange, AlertDecision, AlertRecord } from './types.js';
 
 /** How long records of one-shot events (and resolved states) are kept: two months covers any period. */
@@ -75,7 +75,12 @@ interface Step {
   readonly recordSeverity: Severity;
 }
 
-/** What one target should be sent for one finding, given what it was last notified of. */
+/**
+ * What one target should be sent for one finding, given what it was last notified of. A claim still
+ * on the record here has lapsed (live ones were skipped): its run died between claim and confirm, so
+ * its notification may or may not have gone out. Both ways, this errs on the side of sending — the
+ * documented at-least-once re-send — so that neither a firing nor the resolution it owes is lost.
+ */
 function decide(
   finding: Finding,
   record: AlertRecord | undefined,
@@ -84,23 +89,26 @@ function decide(
   renotifyHours: number | undefined,
 ): Step | undefined {
   const notified = record?.notified;
+  const maybe = possiblySent(record);
   const fire = (recordSeverity: Severity = finding.severity): Step | undefined =>
     targetTakes(target, finding) ? { status: 'firing', severity: finding.severity, recordSeverity } : undefined;
 
   if (finding.once !== undefined) return finding.state === 'on' && notified === undefined ? fire() : undefined;
   if (finding.state === 'on') {
-    if (notified === undefined || notified.status === 'resolved') return fire();
+    if (notified === undefined || notified.status === 'resolved' || maybe.includes('resolved')) return fire();
     if (severityRank(finding.severity) > severityRank(notified.severity)) return fire();
     const due = renotifyHours !== undefined && renotifyHours > 0 && now.getTime() - Date.parse(notified.at) >= renotifyHours * HOUR_MS;
     // The record keeps the highest severity notified, so a dip and a rise back are no new escalation.
     return due ? fire(maxSeverity(finding.severity, notified.severity)) : undefined;
   }
-  if (finding.state === 'off' && notified?.status === 'firing') {
+  const told = notified?.status === 'firing' || maybe.includes('firing');
+  if (finding.state === 'off' && told) {
+    // The resolution carries the severity that was notified (or claimed, if nothing was confirmed).
+    const severity = notified?.severity ?? record?.pending?.severity ?? finding.severity;
     // A record from before delivery was per target stands for every target: resolve only where its
     // severity was routed, so no target hears of an end it never heard begin.
-    if (record?.target === ANY_TARGET && !targetTakes(target, notified)) return undefined;
-    // The resolution carries the severity that was notified.
-    return { status: 'resolved', severity: notified.severity, recordSeverity: notified.severity };
+    if (record?.target === ANY_TARGET && !targetTakes(target, { severity })) return undefined;
+    return { status: 'resolved', severity, recordSeverity: severity };
   }
   return undefined;
 }

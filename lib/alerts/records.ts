@@ -1,5 +1,6 @@
 // The alert record's transitions, shared by both stores so that they cannot disagree:
 // claim (pending beside what was confirmed) → confirm (pending becomes notified) | release (pending dropped).
+import type { AlertStatus } from '../model.js';
 import type { AlertChange, AlertRecord } from './types.js';
 
 /** Records written before delivery was per target are read with this target: they stand for every target. */
@@ -21,22 +22,40 @@ export function claimedRecord(change: AlertChange, until: string): AlertRecord {
     ...(change.once !== undefined && { once: change.once }),
     ...(prior?.notified !== undefined && { notified: prior.notified }),
     pending: { ...change.notification, until },
+    ...unconfirmedOf(prior),
     ...(change.expiresAt !== undefined && { expiresAt: change.expiresAt }),
     version: (prior?.version ?? 0) + 1,
   };
 }
 
-/** The record once its claim is confirmed: the pending notification becomes the notified one. */
+/** The record once its claim is confirmed: the pending notification becomes the notified one (the target's last). */
 export function confirmedRecord(claimed: AlertRecord): AlertRecord {
-  const { pending, ...rest } = claimed;
+  const { pending, unconfirmed: _superseded, ...rest } = claimed;
   if (pending === undefined) return claimed;
   const { until: _until, ...notified } = pending;
   return { ...rest, notified, version: claimed.version + 1 };
 }
 
-/** The record after a failed publication: the claim removed, what was confirmed kept; undefined if nothing was. */
+/**
+ * What a target may believe beyond the confirmed notification: the statuses of claims that lapsed
+ * (a claim over a record's pending one is only ever made once that one has lapsed).
+ */
+export function possiblySent(record: AlertRecord | undefined): readonly AlertStatus[] {
+  if (record === undefined) return [];
+  const statuses = new Set(record.unconfirmed ?? []);
+  if (record.pending !== undefined) statuses.add(record.pending.status);
+  return [...statuses];
+}
+
+function unconfirmedOf(prior: AlertRecord | undefined): { unconfirmed?: readonly AlertStatus[] } {
+  const statuses = possiblySent(prior);
+  return statuses.length > 0 ? { unconfirmed: statuses } : {};
+}
+
+/**
+ * The record after a failed publication: back to the prior record (a lapsed claim on it included: the
+ * notification a dead run may have sent stays known); undefined when there was none.
+ */
 export function releasedRecord(claimed: AlertRecord, prior: AlertRecord | undefined): AlertRecord | undefined {
-  if (prior?.notified === undefined) return undefined;
-  const { pending: _lapsed, ...confirmed } = prior;
-  return { ...confirmed, version: claimed.version + 1 };
+  return prior === undefined ? undefined : { ...prior, version: claimed.version + 1 };
 }

@@ -51,6 +51,11 @@ export interface AlertRecord {
    * belongs to a run that died mid-send; later runs plan from `notified`, which it never erased.
    */
   readonly pending?: Notification & { readonly until: string };
+  /**
+   * Statuses of earlier claims that lapsed unconfirmed since the last confirmed notification: they may
+   * have been sent, so the target may believe any of them. Cleared by the next confirmation.
+   */
+  readonly unconfirmed?: readonly AlertStatus[];
   /** ISO instant after which the record may be dropped (old periods, resolved states). */
   readonly expiresAt?: string;
   /** Optimistic-concurrency version; incremented by every write. */

@@ -2,6 +2,7 @@ import { claimedRecord } from '../alerts/records.js';
 import type { DeliveryTarget } from '../alerts/routing.js';
 import type { Alert, AlertChange } from '../alerts/types.js';
 import { mapConcurrent } from '../concurrency.js';
+import { PublishError } from '../errors.js';
 import type { AlertStateStore } from '../state/types.js';
 import type { AlertPublisher } from './types.js';
 
@@ -58,8 +59,11 @@ export async function deliver(deps: DeliveryDeps, deliveries: readonly Delivery[
       await publisher.publish(alert, target);
     } catch (error) {
       failed('publish', error);
-      // If the release fails too, the claim lapses after its deadline and a later run retries.
-      await store.release(claimed, change.prior).catch((releaseError: unknown) => failed('release', releaseError));
+      // Possibly delivered: keep the claim, so that once it lapses a later run knows the notification
+      // may have gone out. Otherwise release it; if that fails too, it lapses the same way.
+      if (!(error instanceof PublishError && error.maybeDelivered)) {
+        await store.release(claimed, change.prior).catch((releaseError: unknown) => failed('release', releaseError));
+      }
       return 'failed';
     }
     try {

@@ -111,10 +111,17 @@ export function createSnsPublisher(options: SnsPublisherOptions): AlertPublisher
       } catch (error) {
         throw new PublishError(`Publishing alert ${alert.key} to SNS topic ${arn} failed: ${(error as Error)?.name ?? 'Error'}`, {
           cause: error,
+          maybeDelivered: !refusedBySns(error),
         });
       }
     },
   };
+}
+
+/** SNS answered with a client error (4xx): it did not take the message. Anything else may have reached it. */
+function refusedBySns(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
 }
 
 /** The JSON `Message`: the full bodies when they fit, else progressively shortened ones marked truncated. */

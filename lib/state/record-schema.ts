@@ -19,6 +19,7 @@ export const alertRecordSchema = z.object({
   once: z.string().optional(),
   notified: notification.optional(),
   pending: notification.extend({ until: z.string() }).optional(),
+  unconfirmed: z.array(z.enum(['firing', 'resolved'])).optional(),
   expiresAt: z.string().optional(),
   version: z.number().int().nonnegative(),
 });
