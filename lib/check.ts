@@ -18,7 +18,7 @@ import { fetchSnapshot } from './providers/index.js';
 import { redact } from './redact.js';
 import { toContractAlert, type AccountReport, type DeliveryReport, type Report } from './report.js';
 import { scheduleIntervalMs } from './schedule.js';
-import { emptyAccountState, type AccountState, type AlertStateStore, type StateView } from './state/types.js';
+import { emptyAccountState, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './state/types.js';
 
 /**
  * Accounts checked at once unless CheckDeps.concurrency says otherwise: twice the per-vendor request
@@ -44,6 +44,13 @@ export interface CheckDeps {
   readonly dryRun?: boolean;
   /** How long a claimed-but-unconfirmed alert blocks other runs. @default DEFAULT_CLAIM_TTL_MS */
   readonly claimTtlMs?: number;
+  /** Written on each claim (`host:pid` of a CLI process), so a rerun after the process died takes its claims over. */
+  readonly claimOwner?: string;
+  /**
+   * The machine's clock, when `now` replays another instant: a balance sample newer than both is from
+   * a replay of the future, and the next live run discards it. @default () => now
+   */
+  readonly wallClock?: () => Date;
   /** Told about every delivery step that failed (the alert is retried next run). */
   readonly onDeliveryError?: (alert: Alert, target: string, stage: DeliveryStage, error: unknown) => void;
 }
@@ -84,6 +91,7 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
           publisher: deps.publisher,
           now,
           claimTtlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
+          ...(deps.claimOwner !== undefined && { claimOwner: deps.claimOwner }),
           concurrency: deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY,
           onError: (d, stage, error) => deps.onDeliveryError?.(d.alert, d.target.id, stage, error),
         },
@@ -194,7 +202,8 @@ async function checkOne(deps: CheckDeps, account: AccountConfig, prior: AccountS
       { accountId: account.id, baseUrl: account.baseUrl, apiKey, window: zone.window, now },
       deps.http,
     );
-    return evaluateSnapshot(account, snapshot, prior, now, zone.calendar);
+    const wall = deps.wallClock?.() ?? now;
+    return evaluateSnapshot(account, snapshot, prior, now, zone.calendar, wall > now ? wall : now);
   } catch (error) {
     const code = error instanceof ProviderError ? error.code : 'internal';
     // Adapters redact already; this guards every other path a key could take into a message.
@@ -229,21 +238,14 @@ function evaluateSnapshot(
   prior: AccountState,
   now: Date,
   calendar: ZonedCalendar,
+  horizon: Date,
 ): AccountOutcome {
   let balanceHistory = prior.balanceHistory;
   let ledger = snapshot.ledger;
   let historyFrom: Date | undefined;
   if (ledger === undefined) {
-    // Balance-only vendors: consumption is what the balance lost between our own checks. Only what was
-    // known at `now` counts, and only a sample newer than every stored one is kept: a replay of a past
-    // instant (which sees today's balance) must never turn into consumption.
-    const nowIso = now.toISOString();
-    const known = balanceHistory.filter((s) => s.at <= nowIso).map((s) => ({ at: new Date(s.at), available: s.available }));
-    const next = appendBalanceSample(known, { at: now, available: snapshot.balance.available }, now);
-    const newest = balanceHistory[balanceHistory.length - 1]?.at;
-    if (newest === undefined || newest < nowIso) balanceHistory = next.map((s) => ({ at: s.at.toISOString(), available: s.available }));
-    ledger = ledgerFromBalanceHistory(next);
-    historyFrom = next[0]?.at;
+    const derived = fromBalanceHistory(prior.balanceHistory, snapshot.balance.available, now, horizon);
+    ({ balanceHistory, ledger, historyFrom } = derived);
   }
   const { findings, summary } = evaluateAccount({ account, snapshot, ledger, now, historyFrom, calendar });
   const figures: AccountFigures = {
@@ -262,6 +264,23 @@ function evaluateSnapshot(
     findings: [...findings, checkRecovered(account)],
     state: { consecutiveFailures: 0, balanceHistory, lastCheckedAt: at, lastGood: { at, figures } },
   };
+}
+
+/**
+ * Balance-only vendors: consumption is what the balance lost between our own checks. Only what was
+ * known at `now` counts, and only a sample newer than every stored one is kept: a replay of a past
+ * instant (which sees today's balance) never turns into consumption. Samples beyond `horizon` (the
+ * later of `now` and the machine's clock) come from a replay of the future and are dropped.
+ */
+function fromBalanceHistory(stored: readonly BalanceSample[], available: number, now: Date, horizon: Date) {
+  const nowIso = now.toISOString();
+  const horizonIso = horizon.toISOString();
+  const kept = stored.filter((s) => s.at <= horizonIso);
+  const known = kept.filter((s) => s.at <= nowIso).map((s) => ({ at: new Date(s.at), available: s.available }));
+  const next = appendBalanceSample(known, { at: now, available }, now);
+  const newest = kept[kept.length - 1]?.at;
+  const balanceHistory = newest === undefined || newest < nowIso ? next.map((s) => ({ at: s.at.toISOString(), available: s.available })) : kept;
+  return { balanceHistory, ledger: ledgerFromBalanceHistory(next), historyFrom: next[0]?.at };
 }
 
 function round(value: number): number {

@@ -21,6 +21,11 @@ export interface CliIo {
   readonly clock?: () => Date;
   /** SSM client factory for `{ssm}` keys. @default new SSMClient({}) */
   readonly ssm?: () => SSMClient;
+  /**
+   * `host:pid` of this process, written on its claims so that a rerun after `kill -9` takes them over
+   * at once instead of waiting for them to lapse. @default none (claims lapse after their deadline)
+   */
+  readonly processId?: string;
   /** Where `keys put` reads the key from (a terminal is read without echo). */
   readonly stdin?: SecretInput;
 }

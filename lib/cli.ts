@@ -12,7 +12,7 @@ export { EXIT, type CliIo } from './cli-io.js';
 import { createHttpClient } from './providers/http.js';
 import { runDemo } from './demo.js';
 import { createFileStore } from './state/file-store.js';
-import { parseFlags, requiredFlag } from './cli-args.js';
+import { parseFlags, parseInstant, requiredFlag } from './cli-args.js';
 
 
 const USAGE = `Usage: budget-alerts <command> [options]
@@ -20,7 +20,7 @@ const USAGE = `Usage: budget-alerts <command> [options]
 Commands:
   check     Check every account in the budgets file and send the alerts that are due
             --config FILE     budgets file (YAML or JSON)               (required)
-            --now ISO         evaluate at this instant (replaying history)
+            --now ISO         evaluate at this instant (replaying history; UTC unless it has an offset)
             --state FILE      alert state file        (default .budget-alerts/state.json)
             --accounts a,b    only these account ids
             --dry-run         evaluate and print; change no state, send nothing
@@ -106,7 +106,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
   });
   const file = requiredFlag(values.config, '--config');
-  const now = values.now === undefined ? (io.clock ?? (() => new Date()))() : parseInstant(values.now);
+  const now = values.now === undefined ? (io.clock ?? (() => new Date()))() : parseInstant(values.now, '--now');
   const config = selectAccounts(await loadBudgets(file), values.accounts);
   const json = values.json === true;
 
@@ -114,6 +114,8 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     {
       http: createHttpClient({ fetch: io.fetch }),
       store: createFileStore(values.state ?? '.budget-alerts/state.json', { now: () => now, wallClock: io.clock }),
+      wallClock: io.clock,
+      claimOwner: io.processId,
       publisher: createConsolePublisher((text) => (json ? undefined : io.stdout.write(text))),
       resolveKey: createKeyResolver({ env: io.env, ssm: io.ssm ?? (() => new SSMClient({})) }),
       dryRun: values['dry-run'] === true,
@@ -184,10 +186,3 @@ function num(value: number | undefined): string {
   return value === undefined ? '?' : String(Math.round(value * 100) / 100);
 }
 
-function parseInstant(text: string): Date {
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`--now: "${text}" is not an ISO instant such as 2026-11-22T09:00:00Z`);
-  }
-  return date;
-}

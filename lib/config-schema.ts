@@ -2,6 +2,7 @@
 // (its config arrives as JSON), so the `yaml` package stays out of its bundle. lib/config.ts re-exports it.
 import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { unsafeInputIssues } from './config-guards.js';
 import { formatPath } from './format-path.js';
 import { PROVIDER_NAMES, SEVERITIES } from './model.js';
 
@@ -137,6 +138,8 @@ export function validateBudgets(input: unknown, file: string): BudgetsConfig {
   if (input === null || input === undefined) {
     throw new ConfigError([{ file, path: '', message: 'is empty: expected a mapping with an accounts: list' }]);
   }
+  const unsafe = unsafeInputIssues(input, file);
+  if (unsafe.length > 0) throw new ConfigError(unsafe);
   const top = fileSchema.safeParse(input, { reportInput: true });
   if (!top.success) throw new ConfigError(toIssues(top.error, file, []));
 

@@ -12,7 +12,7 @@ export function recordId(target: string, key: string): string {
 }
 
 /** The record a claim writes: what was confirmed before stays, the new notification is pending until `until`. */
-export function claimedRecord(change: AlertChange, until: string): AlertRecord {
+export function claimedRecord(change: AlertChange, until: string, owner?: string): AlertRecord {
   const { alert, prior } = change;
   return {
     key: alert.key,
@@ -21,7 +21,7 @@ export function claimedRecord(change: AlertChange, until: string): AlertRecord {
     kind: alert.kind,
     ...(change.once !== undefined && { once: change.once }),
     ...(prior?.notified !== undefined && { notified: prior.notified }),
-    pending: { ...change.notification, until },
+    pending: { ...change.notification, until, ...(owner !== undefined && { owner }) },
     ...unconfirmedOf(prior),
     ...(change.expiresAt !== undefined && { expiresAt: change.expiresAt }),
     version: (prior?.version ?? 0) + 1,

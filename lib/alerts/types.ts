@@ -50,7 +50,11 @@ export interface AlertRecord {
    * A claim in flight: a run is publishing this notification. A claim still here after `until`
    * belongs to a run that died mid-send; later runs plan from `notified`, which it never erased.
    */
-  readonly pending?: Notification & { readonly until: string };
+  readonly pending?: Notification & {
+    readonly until: string;
+    /** Who claimed it (`host:pid` of a CLI process), so a store can tell a claim its owner can no longer confirm. */
+    readonly owner?: string;
+  };
   /**
    * Statuses of earlier claims that lapsed unconfirmed since the last confirmed notification: they may
    * have been sent, so the target may believe any of them. Cleared by the next confirmation.

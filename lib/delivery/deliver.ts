@@ -32,6 +32,8 @@ export interface DeliveryDeps {
   readonly now: Date;
   /** How long a claimed-but-unconfirmed alert blocks other runs. */
   readonly claimTtlMs: number;
+  /** Written on each claim (`host:pid`), so that a store can release the claims of a process that died. */
+  readonly claimOwner?: string;
   readonly concurrency: number;
   /** Told about every step that failed (the run goes on). */
   readonly onError?: (delivery: Delivery, stage: DeliveryStage, error: unknown) => void;
@@ -48,7 +50,7 @@ export async function deliver(deps: DeliveryDeps, deliveries: readonly Delivery[
     const { store, publisher } = deps;
     const { change, alert, target } = delivery;
     const failed = (stage: DeliveryStage, error: unknown) => deps.onError?.(delivery, stage, error);
-    const claimed = claimedRecord(change, until);
+    const claimed = claimedRecord(change, until, deps.claimOwner);
     try {
       if (!(await store.claim(claimed, change.prior))) return 'taken';
     } catch (error) {

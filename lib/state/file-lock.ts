@@ -76,6 +76,13 @@ async function isAbandoned(lockPath: string, holder: Holder | undefined, timeout
   return age > timeoutMs * 3;
 }
 
+/** Whether `host:pid` names a process of this machine that has ended (a claim it can never confirm). */
+export function ownerIsGone(owner: string): boolean {
+  const at = owner.lastIndexOf(':');
+  const pid = Number(owner.slice(at + 1));
+  return owner.slice(0, at) === hostname() && Number.isInteger(pid) && pid > 0 && !isRunning(pid);
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

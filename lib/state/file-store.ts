@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { recordId } from '../alerts/records.js';
 import type { AlertRecord } from '../alerts/types.js';
 import { StateError, StateFileError } from '../errors.js';
-import { withFileLock } from './file-lock.js';
+import { ownerIsGone, withFileLock } from './file-lock.js';
 import { claimIn, confirmIn, releaseIn } from './record-map.js';
 import {
   accountStateSchema,
@@ -195,9 +195,16 @@ function emptyState(): StateFile {
 function viewOf(state: StateFile, accountIds: readonly string[]): StateView {
   const wanted = new Set(accountIds);
   return {
-    alerts: new Map(Object.entries(state.alerts).filter(([, record]) => wanted.has(record.account))),
+    alerts: new Map(Object.entries(state.alerts).filter(([, record]) => wanted.has(record.account)).map(([id, r]) => [id, orphanLapsed(r)])),
     accounts: new Map(Object.entries(state.accounts).filter(([id]) => wanted.has(id))),
   };
+}
+
+/** A claim whose process died (`kill -9`) can never be confirmed: it counts as lapsed at once, not after its deadline. */
+function orphanLapsed(record: AlertRecord): AlertRecord {
+  const pending = record.pending;
+  if (pending?.owner === undefined || !ownerIsGone(pending.owner)) return record;
+  return { ...record, pending: { ...pending, until: new Date(0).toISOString() } };
 }
 
 /** Drops expired records and accounts unchecked for the retention period. */

@@ -18,7 +18,7 @@ export const alertRecordSchema = z.object({
   kind: z.enum(ALERT_KINDS),
   once: z.string().optional(),
   notified: notification.optional(),
-  pending: notification.extend({ until: z.string() }).optional(),
+  pending: notification.extend({ until: z.string(), owner: z.string().optional() }).optional(),
   unconfirmed: z.array(z.enum(['firing', 'resolved'])).optional(),
   expiresAt: z.string().optional(),
   version: z.number().int().nonnegative(),
