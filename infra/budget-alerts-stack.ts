@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BudgetAlerts, type BudgetAlertsProps } from './budget-alerts.js';
+import { capitalize } from './naming.js';
 
 export interface BudgetAlertsStackProps extends StackProps, BudgetAlertsProps {}
 
@@ -16,7 +17,7 @@ export class BudgetAlertsStack extends Stack {
     this.alerts = new BudgetAlerts(this, 'BudgetAlerts', props);
 
     for (const { minSeverity, topic } of this.alerts.topics) {
-      new CfnOutput(this, `${minSeverity[0]!.toUpperCase()}${minSeverity.slice(1)}TopicArn`, {
+      new CfnOutput(this, `${capitalize(minSeverity)}TopicArn`, {
         description: `SNS topic receiving alerts of severity ${minSeverity} and above (subscribe more endpoints here)`,
         value: topic.topicArn,
       });

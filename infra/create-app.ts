@@ -21,16 +21,28 @@ export async function createApp(options: CreateAppOptions = {}): Promise<{ app: 
   const app = new App(options.appProps);
   const budgetsFile = String(app.node.tryGetContext('budgetsFile') ?? DEFAULT_BUDGETS_FILE);
   const stackName = String(app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME);
+  const reservedConcurrency = readReservedConcurrency(app.node.tryGetContext('reservedConcurrency'));
   const budgets = await readBudgets(budgetsFile);
   // Env-agnostic on purpose: synth needs no credentials and no lookups; deploy takes account and region from the profile.
-  // `-c reservedConcurrency=false` for accounts whose Lambda concurrency quota cannot spare a reservation.
-  const reserved = app.node.tryGetContext('reservedConcurrency');
-  const stack = new BudgetAlertsStack(app, stackName, {
-    budgets,
-    ...(reserved !== undefined && { reservedConcurrency: String(reserved) === 'false' ? false : Number(reserved) }),
-  });
+  const stack = new BudgetAlertsStack(app, stackName, { budgets, ...(reservedConcurrency !== undefined && { reservedConcurrency }) });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks());
   return { app, stack, budgetsFile };
+}
+
+/**
+ * Reads context `reservedConcurrency` (a string from `-c`, a number or boolean from cdk.json): a whole number ≥ 0, or
+ * `false` for accounts whose Lambda concurrency quota cannot spare a reservation. Anything else fails synth.
+ */
+export function readReservedConcurrency(value: unknown): number | false | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  if (text === 'false') return false;
+  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  const issue = { file: 'context', path: 'reservedConcurrency', message: 'must be a whole number ≥ 0, or false to reserve none' };
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  throw new Error(`invalid context reservedConcurrency=${shown}: ${issue.message} (e.g. -c reservedConcurrency=1)`, {
+    cause: new ConfigError([issue]),
+  });
 }
 
 async function readBudgets(file: string): Promise<BudgetsConfig> {

@@ -5,14 +5,16 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../infra/create-app.js';
+import { createApp, readReservedConcurrency } from '../../infra/create-app.js';
+import { ConfigError } from '../../lib/errors.js';
+import { FULL, SYNTH_TIMEOUT, buildStack } from './fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 /** The app as the CDK CLI runs it from the project folder, minus bundling (the real synth is `npm run synth`). */
-function appProps(budgetsFile: string, outdir: string) {
-  return { outdir, context: { budgetsFile, 'aws:cdk:bundling-stacks': [] } };
+function appProps(budgetsFile: string, outdir: string, context: Record<string, unknown> = {}) {
+  return { outdir, context: { budgetsFile, 'aws:cdk:bundling-stacks': [], ...context } };
 }
 
 describe('the CDK app', () => {
@@ -22,7 +24,7 @@ describe('the CDK app', () => {
     dir = await mkdtemp(join(tmpdir(), 'app-test-'));
   });
 
-  it('synthesizes budgets.example.yaml offline: cdk-nag passes, no lookups, one rule per schedule', async () => {
+  it('synthesizes budgets.example.yaml offline: cdk-nag passes, no lookups, one rule per schedule', { timeout: SYNTH_TIMEOUT }, async () => {
     // Act
     const { app, stack, budgetsFile } = await createApp({ appProps: appProps(join(ROOT, 'budgets.example.yaml'), join(dir, 'example.out')) });
     const assembly = app.synth(); // the cdk-nag plugin runs here and would throw on a finding
@@ -39,6 +41,15 @@ describe('the CDK app', () => {
     );
     expect(expressions.sort()).toEqual(['cron(0 7 * * ? *)', 'rate(1 hour)', 'rate(15 minutes)']);
     template.resourceCountIs('AWS::SNS::Topic', 2); // warning and critical are in use
+  });
+
+  // Here, after the synth above has started CloudFormation's validation engine (once per process, seconds).
+  it("passes CloudFormation's template validation with every notify kind (here an error fails synth instead of warning)", { timeout: SYNTH_TIMEOUT }, () => {
+    // Prepare
+    const stack = buildStack(FULL, {}, { validate: true });
+
+    // Act / Assess: synthesis throws ValidationFailed, listing each error, on any finding of severity error
+    expect(() => Template.fromStack(stack)).not.toThrow();
   });
 
   it('fails with the file, the field path and the reason when the budgets file has a mistake', async () => {
@@ -58,7 +69,7 @@ describe('the CDK app', () => {
     );
   });
 
-  it('as run by the CLI (cdk.json app command), exits 1 printing the field path and no stack trace', async () => {
+  it('as run by the CLI (cdk.json app command), exits 1 printing the field path and no stack trace', { timeout: SYNTH_TIMEOUT }, async () => {
     // Prepare
     const bad = join(dir, 'bad-notify.yaml');
     await writeFile(bad, 'notify:\n  - email: not-an-address\naccounts:\n  - { id: vid, provider: pictory, apiKey: { ssm: /k/vid } }\n');
@@ -78,5 +89,62 @@ describe('the CDK app', () => {
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain(`${bad}: notify[0].email: must be an email address`);
     expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('context reservedConcurrency', () => {
+  it.each([
+    ['3', 3],
+    [3, 3],
+    ['0', 0],
+    [' 12 ', 12],
+    ['false', false],
+    [false, false],
+    [undefined, undefined],
+  ])('reads %o (from -c or cdk.json) as %o', (value, expected) => {
+    expect(readReservedConcurrency(value)).toBe(expected);
+  });
+
+  it.each(['abc', '', '1.5', '-1', '1e3', 'true', true, 2.5, -1, Number.NaN, '99999999999999999999'])(
+    'refuses %o, naming the context key and what it accepts',
+    (value) => {
+      expect(() => readReservedConcurrency(value)).toThrow(
+        /^invalid context reservedConcurrency=.+: must be a whole number ≥ 0, or false to reserve none/,
+      );
+    },
+  );
+
+  it('fails synth on -c reservedConcurrency=abc before anything reaches the template', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'app-test-'));
+
+    // Act
+    const error: unknown = await createApp({
+      appProps: appProps(join(ROOT, 'budgets.example.yaml'), join(dir, 'abc.out'), { reservedConcurrency: 'abc' }),
+    }).catch((caught: unknown) => caught);
+
+    // Assess: a ConfigError cause is what makes app.ts print the message alone, without a stack trace
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      'invalid context reservedConcurrency="abc": must be a whole number ≥ 0, or false to reserve none (e.g. -c reservedConcurrency=1)',
+    );
+    expect((error as Error).cause).toBeInstanceOf(ConfigError);
+  });
+
+  it('passes a valid value to the function', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'app-test-'));
+
+    // Act
+    const { stack } = await createApp({
+      appProps: {
+        ...appProps(join(ROOT, 'budgets.example.yaml'), join(dir, 'three.out'), { reservedConcurrency: '3' }),
+        builtinCloudFormationValidation: false,
+      },
+      nag: false,
+    });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
   });
 });

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FULL_WIDTH, HALF_WIDTH, THIRD_WIDTH } from '../../infra/dashboard.js';
 import { CUSTOMER_KEY_ARN, FULL, MINIMAL, buildStack, logicalIdOf, render } from './fixtures.js';
 
 type Json = Record<string, unknown>;
@@ -321,6 +322,27 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
     }
     const titles = body.widgets.map((w) => w.properties.title);
     expect(titles).toEqual(expect.arrayContaining(['Available credits', 'Runway (days)', 'video-prod: used vs budget (this month)', 'Checks failed', 'Alerts sent']));
+  });
+
+  it('lays the dashboard out in full, half and third widths on the 24-column grid, without overlaps', () => {
+    const dashboard = template.findResources('AWS::CloudWatch::Dashboard')[ids.dashboard] as { Properties: { DashboardBody: unknown } };
+    type Widget = { x: number; y: number; width: number; height: number; properties: { title?: string; markdown?: string } };
+    const { widgets } = JSON.parse(render(dashboard.Properties.DashboardBody)) as { widgets: Widget[] };
+    const widthOf = Object.fromEntries(widgets.map((w) => [w.properties.title ?? 'text', w.width]));
+    expect(widthOf).toEqual({
+      text: FULL_WIDTH,
+      'Available credits': HALF_WIDTH,
+      'Runway (days)': HALF_WIDTH,
+      ...Object.fromEntries(FULL.accounts.map((a) => [`${a.id}: used vs budget (this month)`, THIRD_WIDTH])),
+      'Checks failed': THIRD_WIDTH,
+      'Alerts sent': THIRD_WIDTH,
+      'Function errors, throttles, dead letters': THIRD_WIDTH,
+    });
+    const overlap = (a: Widget, b: Widget) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    for (const [i, widget] of widgets.entries()) {
+      expect(widget.x + widget.width).toBeLessThanOrEqual(FULL_WIDTH);
+      expect(widgets.slice(i + 1).filter((other) => overlap(widget, other))).toEqual([]);
+    }
   });
 
   it('outputs the topic ARNs, the function name, the table name and the dashboard URL', () => {

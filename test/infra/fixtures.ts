@@ -1,7 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, cx_api } from 'aws-cdk-lib';
 import { validateBudgets, type BudgetsConfig } from '../../lib/config.js';
 import { BudgetAlertsStack } from '../../infra/budget-alerts-stack.js';
 import type { BudgetAlertsProps } from '../../infra/budget-alerts.js';
+
+const { VALIDATE_AGAINST_DEFAULT_RULES } = cx_api;
 
 /** Every notify kind and severity, three schedules (one with a '/' in it), an `{env}` account and a shared parameter. */
 export const FULL: BudgetsConfig = validateBudgets(
@@ -36,14 +38,31 @@ export const MINIMAL: BudgetsConfig = validateBudgets(
   'minimal.yaml',
 );
 
+/**
+ * For a test that starts CloudFormation's validation engine (~6 s of WASM start-up and ~2 s a template on this 2-CPU
+ * machine when idle) or a CDK app process: such a test took up to 30 s with the infra tests running twice over beside
+ * other jobs (load average 13); four times that.
+ */
+export const SYNTH_TIMEOUT = 120_000;
+
 export const CUSTOMER_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-/** A stack like the app's, without bundling (template tests need no handler build). */
-export function buildStack(budgets: BudgetsConfig, props: Partial<Omit<BudgetAlertsProps, 'budgets'>> = {}): BudgetAlertsStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+/**
+ * A stack like the app's, without bundling (template tests need no handler build) and, unless `validate`, without
+ * CloudFormation's built-in template validation: its WASM engine takes seconds to start in every test process, and by
+ * default it only warns. app.test.ts runs it as the CLI does, and with errors failing synth.
+ */
+export function buildStack(
+  budgets: BudgetsConfig,
+  props: Partial<Omit<BudgetAlertsProps, 'budgets'>> = {},
+  { validate = false }: { validate?: boolean } = {},
+): BudgetAlertsStack {
+  const app = new App({
+    builtinCloudFormationValidation: validate,
+    context: { 'aws:cdk:bundling-stacks': [], ...(validate && { [VALIDATE_AGAINST_DEFAULT_RULES]: true }) },
+  });
   return new BudgetAlertsStack(app, 'Test', { budgets, ...props });
 }
-
 
 /** Logical id of the single resource of `type` whose construct path ends with `pathSuffix`. */
 export function logicalIdOf(stack: Stack, pathSuffix: string): string {
