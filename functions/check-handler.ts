@@ -13,7 +13,7 @@ import type { Report } from '../lib/report.js';
 import { DEFAULT_SCHEDULE, type AccountConfig, type BudgetsConfig } from '../lib/config-schema.js';
 import { formatPath } from '../lib/format-path.js';
 import type { Severity } from '../lib/model.js';
-import { createSnsPublisher } from '../lib/delivery/sns-publisher.js';
+import { createSnsPublisher, type AlertLinks } from '../lib/delivery/sns-publisher.js';
 import { KeyUnavailableError } from '../lib/errors.js';
 import { createHttpClient, type HttpClient } from '../lib/providers/http.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
@@ -36,6 +36,8 @@ export interface HandlerDeps {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: () => Date;
   readonly http?: HttpClient;
+  /** Snooze links for the messages of firing alerts (see lib/links/). @default none */
+  readonly links?: AlertLinks;
 }
 
 /** An on-demand invocation (e.g. `aws lambda invoke`). */
@@ -63,7 +65,7 @@ export function createCheckHandler(deps: HandlerDeps) {
   const { config, logger, metrics } = deps;
   const clock = deps.clock ?? (() => new Date());
   const http = deps.http ?? createHttpClient({});
-  const publisher = createSnsPublisher({ client: deps.sns, topics: deps.topics });
+  const publisher = createSnsPublisher({ client: deps.sns, topics: deps.topics, ...(deps.links !== undefined && { links: deps.links }) });
 
   // One SSM name per internal key; accounts sharing a parameter share its fetch.
   const ssmNames = [...new Set(config.accounts.flatMap((a) => ('ssm' in a.apiKey ? [a.apiKey.ssm] : [])))];

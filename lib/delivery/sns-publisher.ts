@@ -19,7 +19,18 @@ export interface SnsTopic {
 export interface SnsPublisherOptions {
   readonly client: SNSClient;
   readonly topics: readonly SnsTopic[];
+  /** The snooze links of a firing alert, for its email and Chatbot card (none when absent). */
+  readonly links?: AlertLinks;
 }
+
+/** A link a message offers its reader, e.g. "Snooze 1 day". */
+export interface AlertLink {
+  readonly label: string;
+  readonly url: string;
+}
+
+/** The links to put in an alert's messages. */
+export type AlertLinks = (alert: Alert) => readonly AlertLink[];
 
 /** The per-protocol bodies of one `MessageStructure: "json"` message (keys are SNS protocol names). */
 export interface SnsMessageBodies {

@@ -3,18 +3,21 @@ import {
   DeleteItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   type AttributeValue,
+  type UpdateItemCommandInput,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { confirmedRecord, recordId, releasedRecord } from '../alerts/records.js';
+import type { Silence } from '../alerts/silences.js';
 import type { AlertRecord } from '../alerts/types.js';
 import { mapConcurrent } from '../concurrency.js';
 import { STATE_TABLE_KEYS } from '../deployment.js';
 import { StateError } from '../errors.js';
-import { alertRecordSchema, fromLegacyRecord, lastGoodSchema, legacyAlertRecordSchema, withoutUndefined } from './record-schema.js';
+import { alertRecordSchema, fromLegacyRecord, lastGoodSchema, legacyAlertRecordSchema, silenceSchema, withoutUndefined } from './record-schema.js';
 import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './types.js';
 
 /** Options of the DynamoDB store. */
@@ -33,6 +36,9 @@ const SK = STATE_TABLE_KEYS.sortKey;
 const TTL = STATE_TABLE_KEYS.ttlAttribute;
 const ALERT_PREFIX = 'alert#';
 const ACCOUNT_SK = 'account';
+/** Silences are not an account's: they live in a partition of their own. */
+const SILENCES_PK = '#silences';
+const SILENCE_PREFIX = 'silence#';
 
 /** Queries in flight during `load`: enough for a few hundred accounts, well inside on-demand limits. */
 const LOAD_CONCURRENCY = 16;
@@ -63,11 +69,12 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
   const table = tableOps(options);
   const nowSeconds = (): number => options.now().getTime() / 1000;
   const where = (item: Item) => () => `in table ${tableName} (${describeKey(item)})`;
+  const silences = silenceOps(table, nowSeconds, where);
 
   return {
     async load(accountIds: readonly string[]): Promise<StateView> {
       const ids = [...new Set(accountIds)];
-      const pages = await mapConcurrent(ids, LOAD_CONCURRENCY, table.query);
+      const [pages, known] = await Promise.all([mapConcurrent(ids, LOAD_CONCURRENCY, table.query), silences.listSilences()]);
       const now = nowSeconds();
       const alerts = new Map<string, AlertRecord>();
       const accounts = new Map<string, AccountState>();
@@ -83,8 +90,10 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
           }
         }
       });
-      return { alerts, accounts };
+      return { alerts, accounts, silences: known };
     },
+
+    ...silences,
 
     claim(next: AlertRecord, prior: AlertRecord | undefined): Promise<boolean> {
       const condition: Condition =
@@ -117,6 +126,33 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
       const batches: WriteRequest[][] = [];
       for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
       await mapConcurrent(batches, 4, table.writeBatch);
+    },
+  };
+}
+
+/** Silences: a partition of their own, each item expiring (TTL) when the silence may be forgotten. */
+function silenceOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number, where: (item: Item) => () => string) {
+  return {
+    async listSilences(): Promise<Silence[]> {
+      const now = nowSeconds();
+      return (await table.query(SILENCES_PK)).filter((item) => !isExpired(item, now)).map((item) => itemToSilence(item, where(item)));
+    },
+    addSilence: (silence: Silence) =>
+      table.put(silenceToItem(silence), {
+        ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
+        ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+        ExpressionAttributeValues: { ':now': { N: String(nowSeconds()) } },
+      }, 'PutItem (silence)'),
+
+    async removeSilence(id: string, at: Date): Promise<Silence | undefined> {
+      const key = { [PK]: { S: SILENCES_PK }, [SK]: { S: `${SILENCE_PREFIX}${id}` } };
+      const updated = await table.update(key, {
+        UpdateExpression: 'SET removedAt = if_not_exists(removedAt, :at)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':at': { S: at.toISOString() } },
+      });
+      return updated === undefined ? undefined : itemToSilence(updated, where(updated));
     },
   };
 }
@@ -169,6 +205,16 @@ function tableOps({ client, tableName }: DynamoDbStoreOptions) {
     },
     put: (item: Item, condition: Condition, operation: string) =>
       conditional(() => client.send(new PutItemCommand({ TableName: tableName, Item: item, ...condition })), operation, item),
+    /** A conditional UpdateItem; the item as it is after, or undefined when the condition failed. */
+    async update(key: Item, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<Item | undefined> {
+      try {
+        const result = await client.send(new UpdateItemCommand({ TableName: tableName, Key: key, ReturnValues: 'ALL_NEW', ...input }));
+        return result.Attributes;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw fail('UpdateItem', describeKey(key), error);
+      }
+    },
     remove: (key: Item, condition: Condition, operation: string) =>
       conditional(() => client.send(new DeleteItemCommand({ TableName: tableName, Key: key, ...condition })), operation, key),
     async writeBatch(requests: WriteRequest[]): Promise<void> {
@@ -241,6 +287,22 @@ function itemToRecord(item: Item, where: () => string): AlertRecord {
   const parsed = alertRecordSchema.safeParse(fields);
   if (!parsed.success) throw corrupt(parsed.error, where);
   return withoutUndefined(parsed.data) as AlertRecord;
+}
+
+function silenceToItem(silence: Silence): Item {
+  return {
+    ...marshall(silence, { removeUndefinedValues: true }),
+    [PK]: { S: SILENCES_PK },
+    [SK]: { S: `${SILENCE_PREFIX}${silence.id}` },
+    [TTL]: { N: String(Math.ceil(Date.parse(silence.expiresAt) / 1000)) },
+  };
+}
+
+function itemToSilence(item: Item, where: () => string): Silence {
+  const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
+  const parsed = silenceSchema.safeParse(fields);
+  if (!parsed.success) throw corrupt(parsed.error, where);
+  return withoutUndefined(parsed.data);
 }
 
 function accountToItem(accountId: string, state: AccountState, expiresSeconds: number): Item {

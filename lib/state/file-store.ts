@@ -3,15 +3,17 @@ import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promi
 import { dirname } from 'node:path';
 import * as z from 'zod';
 import { recordId } from '../alerts/records.js';
+import type { Silence } from '../alerts/silences.js';
 import type { AlertRecord } from '../alerts/types.js';
 import { StateError, StateFileError } from '../errors.js';
 import { ownerIsGone, withFileLock } from './file-lock.js';
-import { claimIn, confirmIn, releaseIn } from './record-map.js';
+import { addSilenceIn, claimIn, confirmIn, knownSilences, releaseIn, removeSilenceIn } from './record-map.js';
 import {
   accountStateSchema,
   alertRecordSchema,
   fromLegacyRecord,
   legacyAlertRecordSchema,
+  silenceSchema,
   toAccountState,
   withoutUndefined,
 } from './record-schema.js';
@@ -21,13 +23,19 @@ const fileSchema = z.object({
   version: z.literal(2),
   alerts: z.record(z.string(), alertRecordSchema),
   accounts: z.record(z.string(), accountStateSchema),
+  silences: z.record(z.string(), silenceSchema).default({}),
 });
 const legacyFileSchema = z.object({
   version: z.literal(1),
   alerts: z.record(z.string(), legacyAlertRecordSchema),
   accounts: z.record(z.string(), accountStateSchema),
 });
-type StateFile = { version: 2; alerts: Record<string, AlertRecord>; accounts: Record<string, AccountState> };
+type StateFile = {
+  version: 2;
+  alerts: Record<string, AlertRecord>;
+  accounts: Record<string, AccountState>;
+  silences: Record<string, Silence>;
+};
 
 /** The target of the records a version-1 state file holds: the file store backs the CLI, which prints. */
 const LEGACY_FILE_TARGET = 'stdout';
@@ -74,8 +82,24 @@ export function createFileStore(path: string, options: FileStoreOptions): AlertS
   return {
     async load(accountIds) {
       const real = await file.readable();
-      return viewOf(real === undefined ? emptyState() : await readState(path, real), accountIds);
+      return viewOf(real === undefined ? emptyState() : await readState(path, real), accountIds, options.now());
     },
+    async listSilences() {
+      const real = await file.readable();
+      return knownSilences(real === undefined ? {} : (await readState(path, real)).silences, options.now());
+    },
+    addSilence: (silence) =>
+      locked(false, async (state) => {
+        const added = addSilenceIn(state.silences, silence);
+        if (added) await write(state);
+        return added;
+      }),
+    removeSilence: (id, at) =>
+      locked(true, async (state) => {
+        const removed = removeSilenceIn(state.silences, id, at);
+        if (removed !== undefined) await write(state);
+        return removed;
+      }),
     claim: (next, prior) =>
       locked(false, async (state) => {
         const won = claimIn(state.alerts, next, prior);
@@ -176,12 +200,13 @@ function parseState(path: string, json: unknown): StateFile {
       const record = fromLegacyRecord(old, LEGACY_FILE_TARGET);
       alerts[recordId(record.target, record.key)] = record;
     }
-    return { version: 2, alerts, accounts: accountsOf(legacy.data.accounts) };
+    return { version: 2, alerts, accounts: accountsOf(legacy.data.accounts), silences: {} };
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) throw corrupt(parsed.error);
   const alerts = Object.fromEntries(Object.entries(parsed.data.alerts).map(([id, r]) => [id, withoutUndefined(r) as AlertRecord]));
-  return { version: 2, alerts, accounts: accountsOf(parsed.data.accounts) };
+  const silences = Object.fromEntries(Object.entries(parsed.data.silences).map(([id, s]) => [id, withoutUndefined(s) as Silence]));
+  return { version: 2, alerts, accounts: accountsOf(parsed.data.accounts), silences };
 }
 
 function accountsOf(raw: Record<string, z.output<typeof accountStateSchema>>): Record<string, AccountState> {
@@ -189,12 +214,13 @@ function accountsOf(raw: Record<string, z.output<typeof accountStateSchema>>): R
 }
 
 function emptyState(): StateFile {
-  return { version: 2, alerts: {}, accounts: {} };
+  return { version: 2, alerts: {}, accounts: {}, silences: {} };
 }
 
-function viewOf(state: StateFile, accountIds: readonly string[]): StateView {
+function viewOf(state: StateFile, accountIds: readonly string[], now: Date): StateView {
   const wanted = new Set(accountIds);
   return {
+    silences: knownSilences(state.silences, now),
     alerts: new Map(Object.entries(state.alerts).filter(([, record]) => wanted.has(record.account)).map(([id, r]) => [id, orphanLapsed(r)])),
     accounts: new Map(Object.entries(state.accounts).filter(([id]) => wanted.has(id))),
   };
@@ -213,6 +239,7 @@ function prune(state: StateFile, now: Date): void {
   for (const [id, record] of Object.entries(state.alerts)) {
     if (record.expiresAt !== undefined && record.expiresAt < nowIso) delete state.alerts[id];
   }
+  for (const [id, silence] of Object.entries(state.silences)) if (silence.expiresAt < nowIso) delete state.silences[id];
   const staleBefore = new Date(now.getTime() - ACCOUNT_STATE_RETENTION_DAYS * 86_400_000).toISOString();
   for (const [id, account] of Object.entries(state.accounts)) {
     if (account.lastCheckedAt !== undefined && account.lastCheckedAt < staleBefore) delete state.accounts[id];

@@ -1,5 +1,6 @@
 import type { AlertRecord } from '../alerts/types.js';
-import { claimIn, confirmIn, releaseIn } from './record-map.js';
+import type { Silence } from '../alerts/silences.js';
+import { addSilenceIn, claimIn, confirmIn, knownSilences, releaseIn, removeSilenceIn } from './record-map.js';
 import type { AccountState, AlertStateStore, StateView } from './types.js';
 
 /**
@@ -7,12 +8,13 @@ import type { AccountState, AlertStateStore, StateView } from './types.js';
  * on the version). Benchmarks use it so their figures measure the check, not a state backend; the
  * property tests wrap it in fault injectors.
  */
-export function createMemoryStore(): AlertStateStore & {
+export function createMemoryStore(now: () => Date = () => new Date(0)): AlertStateStore & {
   readonly alerts: ReadonlyMap<string, AlertRecord>;
   readonly accounts: ReadonlyMap<string, AccountState>;
 } {
   const alerts = new Map<string, AlertRecord>();
   const accounts = new Map<string, AccountState>();
+  const silences = new Map<string, Silence>();
   return {
     alerts,
     accounts,
@@ -21,8 +23,12 @@ export function createMemoryStore(): AlertStateStore & {
       return {
         alerts: new Map([...alerts].filter(([, record]) => wanted.has(record.account))),
         accounts: new Map([...accounts].filter(([id]) => wanted.has(id))),
+        silences: knownSilences(silences, now()),
       };
     },
+    listSilences: async () => knownSilences(silences, now()),
+    addSilence: async (silence) => addSilenceIn(silences, silence),
+    removeSilence: async (id, at) => removeSilenceIn(silences, id, at),
     claim: async (next, prior) => claimIn(alerts, next, prior),
     confirm: async (claimed) => void confirmIn(alerts, claimed),
     release: async (claimed, prior) => void releaseIn(alerts, claimed, prior),

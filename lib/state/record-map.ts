@@ -1,4 +1,5 @@
 import { confirmedRecord, recordId, releasedRecord } from '../alerts/records.js';
+import type { Silence } from '../alerts/silences.js';
 import type { AlertRecord } from '../alerts/types.js';
 
 /** Alert records by `recordId(target, key)`, as the file and memory stores hold them. */
@@ -37,4 +38,31 @@ export function releaseIn(records: RecordMap, claimed: AlertRecord, prior: Alert
   if (restored === undefined) remove(records, idOf(claimed));
   else set(records, idOf(claimed), restored);
   return true;
+}
+
+/** Silences by id, as the file and memory stores hold them. */
+export type SilenceMap = Map<string, Silence> | Record<string, Silence>;
+
+/** Adds a silence unless its id is taken. */
+export function addSilenceIn(silences: SilenceMap, silence: Silence): boolean {
+  if (silences instanceof Map ? silences.has(silence.id) : Object.hasOwn(silences, silence.id)) return false;
+  if (silences instanceof Map) silences.set(silence.id, silence);
+  else silences[silence.id] = silence;
+  return true;
+}
+
+/** Marks a silence removed at `at` (it stays known until it expires); the updated silence, if known. */
+export function removeSilenceIn(silences: SilenceMap, id: string, at: Date): Silence | undefined {
+  const known = silences instanceof Map ? silences.get(id) : Object.hasOwn(silences, id) ? silences[id] : undefined;
+  if (known === undefined) return undefined;
+  const removed: Silence = known.removedAt !== undefined ? known : { ...known, removedAt: at.toISOString() };
+  if (silences instanceof Map) silences.set(id, removed);
+  else silences[id] = removed;
+  return removed;
+}
+
+/** The silences not yet past their `expiresAt`. */
+export function knownSilences(silences: SilenceMap, now: Date): Silence[] {
+  const at = now.toISOString();
+  return [...(silences instanceof Map ? silences.values() : Object.values(silences))].filter((s) => s.expiresAt > at);
 }

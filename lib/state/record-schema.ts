@@ -92,3 +92,15 @@ export function withoutUndefined<T extends object>(value: T): T {
 export function toAccountState(parsed: z.output<typeof accountStateSchema>): AccountState {
   return withoutUndefined(parsed);
 }
+
+/** A silence as stores read it back. */
+export const silenceSchema = z.object({
+  id: z.string().min(1),
+  matcher: z.string().min(1),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  reason: z.string().optional(),
+  createdBy: z.string().optional(),
+  removedAt: z.string().optional(),
+  expiresAt: z.string(),
+});

@@ -1,3 +1,4 @@
+import type { Silence } from '../alerts/silences.js';
 import type { AlertRecord } from '../alerts/types.js';
 import type { AccountFigures } from '../model.js';
 
@@ -21,6 +22,8 @@ export interface AccountState {
 export interface StateView {
   readonly alerts: ReadonlyMap<string, AlertRecord>;
   readonly accounts: ReadonlyMap<string, AccountState>;
+  /** Every silence the store still knows (active, future, removed), whatever its accounts. */
+  readonly silences: readonly Silence[];
 }
 
 /** Where alert state lives between runs: a JSON file locally, DynamoDB on AWS. */
@@ -39,8 +42,12 @@ export interface AlertStateStore {
   release(claimed: AlertRecord, prior: AlertRecord | undefined): Promise<void>;
   /** Replaces these accounts' states (failure count, balance history, last good figures). */
   saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void>;
-  /** Ends the run: a file store gives up its lock. */
-  close?(): Promise<void>;
+  /** Every silence the store still knows (not yet past its `expiresAt`). */
+  listSilences(): Promise<Silence[]>;
+  /** Stores a new silence; false (and nothing changed) when one with its id exists already. */
+  addSilence(silence: Silence): Promise<boolean>;
+  /** Ends a silence now (it stays known, removed, until its `expiresAt`); the silence, or undefined if unknown. */
+  removeSilence(id: string, at: Date): Promise<Silence | undefined>;
 }
 
 /** Account states are dropped this long after their last check, so accounts removed from the budgets file do not linger. */

@@ -194,7 +194,7 @@ function faultyStore(
 ): AlertStateStore {
   const id = (r: AlertRecord) => `${r.target} ${r.key} ${r.version}`;
   return {
-    load: (ids) => inner.load(ids),
+    ...inner,
     claim: (next, prior) =>
       guard('claim', async (kind) => {
         failing(kind, 'claim');
