@@ -5,7 +5,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createCheckHandler, type HandlerResult } from '../functions/check-handler.js';
+import { createCheckHandler } from '../functions/check-handler.js';
+import type { Report } from '../lib/report.js';
 import { validateBudgets } from '../lib/config-schema.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
 import type { AccountState } from '../lib/state/types.js';
@@ -167,7 +168,9 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
       dynamoCounts.wru = 0;
       snsCounts.calls.clear();
       const start = performance.now();
-      const { value, text } = await captureOutput(() => handler({ now: now.toISOString() }, lambdaContext(300_000)) as Promise<HandlerResult>);
+      const { value, text } = await captureOutput(
+        () => handler({ now: now.toISOString() }, lambdaContext(300_000)) as Promise<Report | { error: { message: string } }>,
+      );
       const durationMs = performance.now() - start;
       await sandbox.takeSummary();
       if ('error' in value) throw new Error(`handler refused the event: ${value.error.message}`);

@@ -18,6 +18,7 @@ import { KeyUnavailableError } from '../lib/errors.js';
 import { createHttpClient, type HttpClient } from '../lib/providers/http.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
 import { keyFromEnv } from '../lib/keys.js';
+import { isSilenceEvent, runSilenceCommand, type SilenceResult } from './silence-commands.js';
 
 /** What one container needs; created once per container by `check-budgets.ts`, by tests directly. */
 export interface HandlerDeps {
@@ -52,7 +53,7 @@ const scheduleEvent = z.strictObject({ schedule: z.string().min(1) });
 const eventBridgeEvent = z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') });
 
 /** What an invocation returns: the report, or why the request was refused. */
-export type HandlerResult = Report | { readonly error: { readonly code: 'invalid-request'; readonly message: string } };
+export type HandlerResult = Report | SilenceResult | { readonly error: { readonly code: 'invalid-request'; readonly message: string } };
 
 interface Selection {
   readonly accounts: readonly AccountConfig[];
@@ -99,6 +100,7 @@ export function createCheckHandler(deps: HandlerDeps) {
   const handler = middy<unknown, HandlerResult, Error, HandlerContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use(silenceCommands(deps, clock))
     .use(parseEvent(config, logger))
     .handler(main);
   if (ssmNames.length > 0) {
@@ -119,6 +121,20 @@ export function createCheckHandler(deps: HandlerDeps) {
 
 type KeyPromises = Readonly<Record<string, Promise<unknown> | unknown>>;
 type HandlerContext = Context & { keys?: KeyPromises; selection?: Selection };
+
+/** Answers the silence events (`{"silence": …}`, `{"silences": "list"}`, `{"unsilence": ID}`) before any key is fetched. */
+function silenceCommands(deps: HandlerDeps, clock: () => Date): middy.MiddlewareObj<unknown, HandlerResult, Error, HandlerContext> {
+  return {
+    before: async (request) => {
+      if (!isSilenceEvent(request.event)) return undefined;
+      const now = clock();
+      const result = await runSilenceCommand(request.event, createDynamoDbStore({ client: deps.dynamodb, tableName: deps.tableName, now: () => now }), now);
+      if ('error' in result) deps.logger.warn('invalid silence request', { reason: result.error.message });
+      else deps.logger.info('silence command', { result });
+      return result;
+    },
+  };
+}
 
 /** Validates the event before anything is fetched; an invalid one is answered at once, naming the field. */
 function parseEvent(config: BudgetsConfig, logger: Logger): middy.MiddlewareObj<unknown, HandlerResult, Error, HandlerContext> {

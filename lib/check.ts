@@ -1,4 +1,5 @@
 import { planAlerts } from './alerts/lifecycle.js';
+import { holdSilenced } from './alerts/silences.js';
 import { describeAlert } from './alerts/catalogue.js';
 import type { DeliveryTarget } from './alerts/routing.js';
 import type { Alert, AlertDecision, AlertRecord } from './alerts/types.js';
@@ -62,6 +63,8 @@ export interface CheckResult {
   readonly sent: readonly Alert[];
   /** Alerts that did not reach some target (or reached it unrecorded); the next run retries those targets. */
   readonly unsent: readonly Alert[];
+  /** Firing alerts an active silence held back (not sent, not recorded). */
+  readonly silenced: readonly Alert[];
 }
 
 interface AccountOutcome {
@@ -79,7 +82,9 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
   const accounts = config.accounts;
   const view = await deps.store.load(accounts.map((a) => a.id));
   const outcomes = await checkEach(deps, accounts, view, now);
-  const deliveries = plan(accounts, outcomes, view, deps.targets ?? [CONSOLE_TARGET], now);
+  const planned = plan(accounts, outcomes, view, deps.targets ?? [CONSOLE_TARGET], now);
+  // Silenced firing alerts are neither sent nor recorded: once the silence ends, the next check sends what still holds.
+  const { send: deliveries, held } = holdSilenced(planned, view.silences, now);
   let statuses: DeliveryStatus[];
   if (deps.dryRun) {
     statuses = deliveries.map(() => 'sent');
@@ -101,7 +106,7 @@ export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now:
       await deps.store.saveAccounts(new Map(accounts.map((account, index) => [account.id, outcomes[index]!.state])));
     }
   }
-  return result(now, outcomes, deliveries, statuses, deps.dryRun === true);
+  return result(now, outcomes, deliveries, statuses, held, deps.dryRun === true);
 }
 
 /** Phase 2: fetch and evaluate every account, a few at a time. */
@@ -161,6 +166,7 @@ function result(
   outcomes: readonly AccountOutcome[],
   deliveries: readonly Delivery[],
   statuses: readonly DeliveryStatus[],
+  held: readonly Delivery[],
   dryRun: boolean,
 ): CheckResult {
   const byAlert = new Map<Alert, { sent: string[]; failed: string[] }>();
@@ -176,15 +182,18 @@ function result(
   const delivery: DeliveryReport[] = [...byAlert]
     .filter(([, e]) => e.sent.length + e.failed.length > 0)
     .map(([alert, e]) => ({ key: alert.key, status: alert.status, sent: e.sent, failed: e.failed }));
+  const silenced = [...new Set(held.map((d) => d.alert))];
   return {
     report: {
       checkedAt: now.toISOString(),
       accounts: outcomes.map((o) => o.report),
       alerts: sent.map(toContractAlert),
+      ...(silenced.length > 0 && { silenced: silenced.map(toContractAlert) }),
       ...(!dryRun && delivery.length > 0 && { delivery }),
     },
     sent,
     unsent,
+    silenced,
   };
 }
 

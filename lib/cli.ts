@@ -1,11 +1,12 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { checkAccounts, type CheckResult } from './check.js';
 import { budgetsJsonSchema, loadBudgets, type BudgetsConfig } from './config.js';
-import { createConsolePublisher } from './delivery/console-publisher.js';
+import { createConsolePublisher, formatAlertLine } from './delivery/console-publisher.js';
 import { ConfigError, StateError, StateFileError, UsageError } from './errors.js';
 import type { DeliveryStage } from './delivery/deliver.js';
 import { createKeyResolver } from './keys.js';
 import { runKeys } from './keys-cli.js';
+import { DEFAULT_STATE_FILE, runSilence } from './silence-cli.js';
 import { EXIT, type CliIo } from './cli-io.js';
 
 export { EXIT, type CliIo } from './cli-io.js';
@@ -32,6 +33,11 @@ Commands:
             in the SSM parameter its apiKey names (overwrites)
   keys check --config FILE
             Report which configured SSM parameters exist (values are never read; exit 3 if some are missing)
+  silence add MATCHER (--for DURATION | --until ISO) [--reason TEXT] [--state FILE] [--now ISO] [--json]
+            Hold back firing alerts whose key matches (an alert key, or * for any characters:
+            video-prod/*, */budget.forecast:*) for 30m, 24h, 7d …; resolutions are never held
+  silence list [--state FILE] [--now ISO] [--json]    the active silences
+  silence rm ID [--state FILE]                        end a silence now
   demo      Replay a month of simulated vendor activity and show the alerts on every channel
 
 Exit codes: 0 every account checked · 3 some account could not be checked ·
@@ -47,6 +53,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runCheck(rest, io);
       case 'validate':
         return await runValidate(rest, io);
+      case 'silence':
+        return await runSilence(rest, io);
       case 'keys':
         return await runKeys(rest, io);
       case 'schema':
@@ -113,7 +121,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   const result = await checkAccounts(
     {
       http: createHttpClient({ fetch: io.fetch }),
-      store: createFileStore(values.state ?? '.budget-alerts/state.json', { now: () => now, wallClock: io.clock }),
+      store: createFileStore(values.state ?? DEFAULT_STATE_FILE, { now: () => now, wallClock: io.clock }),
       wallClock: io.clock,
       claimOwner: io.processId,
       publisher: createConsolePublisher((text) => (json ? undefined : io.stdout.write(text))),
@@ -156,7 +164,7 @@ function selectAccounts(config: BudgetsConfig, list: string | undefined): Budget
 }
 
 /** Human-readable summary of a check: one line per account, then what was sent. */
-export function formatReport({ report, sent }: Pick<CheckResult, 'report' | 'sent'>, dryRun: boolean): string {
+export function formatReport({ report, sent, silenced }: Pick<CheckResult, 'report' | 'sent' | 'silenced'>, dryRun: boolean): string {
   const lines = [`Checked ${report.accounts.length} account(s) at ${report.checkedAt}${dryRun ? ' (dry run: nothing sent, no state changed)' : ''}`];
   const width = Math.max(...report.accounts.map((a) => a.id.length), 2);
   for (const account of report.accounts) {
@@ -179,6 +187,10 @@ export function formatReport({ report, sent }: Pick<CheckResult, 'report' | 'sen
     lines.push(`${head}  ${parts.join(' · ')}`);
   }
   lines.push(sent.length === 0 ? 'No new alerts.' : `${sent.length} alert(s) ${dryRun ? 'would be sent' : 'sent'}.`);
+  if (silenced.length > 0) {
+    lines.push(`Held back by silences (${silenced.length}; sent once the silence ends, if still due):`);
+    for (const alert of silenced) lines.push(`  ${formatAlertLine(alert)}  [${alert.key}]`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

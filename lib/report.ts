@@ -30,6 +30,8 @@ export interface Report {
   readonly accounts: readonly AccountReport[];
   /** Only what this run sent (or, in a dry run, would send). */
   readonly alerts: readonly ContractAlert[];
+  /** What an active silence held back this run (never also in `alerts`). */
+  readonly silenced?: readonly ContractAlert[];
   /** Per alert, the targets it reached and those it did not; absent in a dry run and when nothing was due. */
   readonly delivery?: readonly DeliveryReport[];
 }

@@ -228,6 +228,49 @@ describe('the check-budgets handler', () => {
     expect(ssmMock.commandCalls(GetParametersCommand)).toEqual([]);
   });
 
+  it('silences from on-demand events: held while active, listed, sent once after, ended early by unsilence', async () => {
+    // Prepare: one handler (one table) whose clock the test moves.
+    let now = NOW;
+    const handler = await handlerFor({ clock: () => now });
+    const at = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);
+
+    // Act
+    const made = await handler({ silence: { matcher: 'vid/*', for: '2h', reason: 'batch' } }, lambdaContext());
+    const imgOnly = await handler({ silence: { matcher: 'img/balance.low', until: at(48).toISOString() } }, lambdaContext());
+    const listed = await handler({ silences: 'list' }, lambdaContext());
+    const during = await handler({}, lambdaContext());
+    now = at(3);
+    const imgId = 'silence' in imgOnly ? imgOnly.silence.id : '';
+    const removed = await handler({ unsilence: imgId }, lambdaContext());
+    const after = await handler({}, lambdaContext());
+    const again = await handler({}, lambdaContext());
+
+    // Assess
+    expect(made).toEqual({ silence: { id: expect.any(String), matcher: 'vid/*', startsAt: NOW.toISOString(), endsAt: at(2).toISOString(), reason: 'batch' } });
+    expect('silences' in listed && listed.silences.map((s) => s.matcher).sort()).toEqual(['img/balance.low', 'vid/*']);
+    expect('alerts' in during && during.alerts).toEqual([]);
+    expect('silenced' in during && during.silenced?.map((a) => a.account).sort()).toEqual(['img', 'vid', 'vid', 'vid']);
+    expect(removed).toMatchObject({ removed: { id: imgId, matcher: 'img/balance.low' } });
+    expect('alerts' in after && after.alerts.map((a) => a.account).sort()).toEqual(['img', 'vid', 'vid', 'vid']);
+    expect('alerts' in again && again.alerts).toEqual([]);
+    expect(ssmMock.commandCalls(GetParametersCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    [{ silence: { matcher: 'video prod', for: '1h' } }, /matcher "video prod" may hold only printable characters/],
+    [{ silence: { matcher: 'vid/*', for: 'a week' } }, /silence.for: "a week" is not a duration/],
+    [{ silence: { matcher: 'vid/*' } }, /either "for" .* or "until"/],
+    [{ silence: { matcher: 'vid/*', for: '1h', extra: 1 } }, /extra/],
+    [{ unsilence: 'nope' }, /no silence with id "nope"/],
+  ])('answers a bad silence event %j with invalid-request, naming the field', async (event, message) => {
+    const handler = await handlerFor();
+
+    const result = await handler(event, lambdaContext());
+
+    expect(result).toMatchObject({ error: { code: 'invalid-request', message: expect.stringMatching(message) } });
+    expect(ssmMock.commandCalls(GetParametersCommand)).toEqual([]);
+  });
+
   it('fails only the account whose SSM parameter is missing', async () => {
     // Prepare
     const broken = parseBudgets(
