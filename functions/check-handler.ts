@@ -18,6 +18,7 @@ import { KeyUnavailableError } from '../lib/errors.js';
 import { createHttpClient, type HttpClient } from '../lib/providers/http.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
 import { keyFromEnv } from '../lib/keys.js';
+import { METRIC_NAMES, SCHEDULE_DIMENSION } from '../lib/deployment.js';
 import { isSilenceEvent, runSilenceCommand, type SilenceResult } from './silence-commands.js';
 
 /** What one container needs; created once per container by `check-budgets.ts`, by tests directly. */
@@ -59,6 +60,8 @@ interface Selection {
   readonly accounts: readonly AccountConfig[];
   readonly dryRun: boolean;
   readonly now?: Date;
+  /** The schedule group a rule started this run for. */
+  readonly schedule?: string;
 }
 
 /** Builds the Lambda handler: a middy chain (logger, metrics, SSM keys) around one `checkAccounts` call. */
@@ -93,7 +96,7 @@ export function createCheckHandler(deps: HandlerDeps) {
       { accounts: selection.accounts },
       now,
     );
-    record(result.report, result.sent.length, result.unsent.length, deps);
+    record(result.report, result.sent.length, result.unsent.length, deps, selection.schedule);
     return result.report;
   };
 
@@ -194,7 +197,11 @@ function select(event: unknown, config: BudgetsConfig): Selection | { error: { c
   if (eventBridgeEvent.safeParse(event).success) return { accounts: config.accounts, dryRun: false };
   const schedule = scheduleEvent.safeParse(event);
   if (schedule.success) {
-    return { accounts: config.accounts.filter((a) => (a.schedule ?? DEFAULT_SCHEDULE) === schedule.data.schedule), dryRun: false };
+    return {
+      accounts: config.accounts.filter((a) => (a.schedule ?? DEFAULT_SCHEDULE) === schedule.data.schedule),
+      dryRun: false,
+      schedule: schedule.data.schedule,
+    };
   }
   const parsed = onDemandEvent.safeParse(event ?? {});
   if (!parsed.success) {
@@ -218,7 +225,7 @@ function select(event: unknown, config: BudgetsConfig): Selection | { error: { c
 }
 
 /** Emits the run's figures as EMF metrics and one summary log line. Never keys or vendor bodies. */
-function record(report: Report, sent: number, unsent: number, deps: HandlerDeps): void {
+function record(report: Report, sent: number, unsent: number, deps: HandlerDeps, schedule?: string): void {
   const { metrics, logger } = deps;
   for (const account of report.accounts) {
     if (account.status === 'error') {
@@ -231,17 +238,25 @@ function record(report: Report, sent: number, unsent: number, deps: HandlerDeps)
     const add = (name: string, value: number | undefined) => {
       if (value !== undefined && Number.isFinite(value)) metrics.addMetric(name, MetricUnit.Count, value);
     };
-    add('AvailableCredits', account.balance?.available);
-    add('UsedCredits', account.consumption?.used);
-    add('BudgetCredits', account.consumption?.budget);
-    add('ForecastCredits', account.consumption?.forecast);
-    add('RunwayDays', account.runwayDays);
+    add(METRIC_NAMES.availableCredits, account.balance?.available);
+    add(METRIC_NAMES.usedCredits, account.consumption?.used);
+    add(METRIC_NAMES.budgetCredits, account.consumption?.budget);
+    add(METRIC_NAMES.forecastCredits, account.consumption?.forecast);
+    add(METRIC_NAMES.runwayDays, account.runwayDays);
     metrics.publishStoredMetrics();
   }
   const failed = report.accounts.filter((a) => a.status === 'error').length;
-  metrics.addMetric('ChecksFailed', MetricUnit.Count, failed);
-  metrics.addMetric('AlertsSent', MetricUnit.Count, sent);
-  metrics.addMetric('AlertsFailed', MetricUnit.Count, unsent);
+  metrics.addMetric(METRIC_NAMES.checksFailed, MetricUnit.Count, failed);
+  metrics.addMetric(METRIC_NAMES.alertsSent, MetricUnit.Count, sent);
+  metrics.addMetric(METRIC_NAMES.alertsFailed, MetricUnit.Count, unsent);
+  // The heartbeat: the construct alarms when no account was checked successfully for hours.
+  metrics.addMetric(METRIC_NAMES.accountsChecked, MetricUnit.Count, report.accounts.length - failed);
+  if (schedule !== undefined) {
+    // Per schedule group, so that a rule that stops firing alarms on its own.
+    const run = metrics.singleMetric();
+    run.addDimension(SCHEDULE_DIMENSION, schedule);
+    run.addMetric(METRIC_NAMES.scheduledRuns, MetricUnit.Count, 1);
+  }
   // Per alert, the targets it reached and those it did not: the run's notification log in one line.
   logger.info('check finished', { accounts: report.accounts.length, failed, alertsSent: sent, alertsFailed: unsent, delivery: report.delivery ?? [] });
 }

@@ -15,3 +15,22 @@ export const FUNCTION_ENV = {
   ssmCacheTtlSeconds: 'SSM_CACHE_TTL_SECONDS',
   budgetsFile: 'BUDGETS_FILE',
 } as const;
+
+/** The metrics the check function publishes and the construct alarms and draws on. */
+export const METRIC_NAMES = {
+  availableCredits: 'AvailableCredits',
+  usedCredits: 'UsedCredits',
+  budgetCredits: 'BudgetCredits',
+  forecastCredits: 'ForecastCredits',
+  runwayDays: 'RunwayDays',
+  checksFailed: 'ChecksFailed',
+  alertsSent: 'AlertsSent',
+  alertsFailed: 'AlertsFailed',
+  /** Accounts checked successfully in a run: the heartbeat (no data, or 0, for hours means nothing is watched). */
+  accountsChecked: 'AccountsChecked',
+  /** 1 per run started by a schedule rule, with the dimension `schedule`: a group that stops running alarms. */
+  scheduledRuns: 'ScheduledRuns',
+} as const;
+
+/** The dimension of METRIC_NAMES.scheduledRuns naming the schedule expression. */
+export const SCHEDULE_DIMENSION = 'schedule';
