@@ -78,3 +78,27 @@ export interface AlertChange {
   /** When the record may be dropped; absent for a firing state, which must outlive any period. */
   readonly expiresAt?: string;
 }
+
+/** An alert held back for a target during its quiet hours, delivered (as it then stands) once they end. */
+export interface HeldAlert {
+  readonly target: string;
+  readonly key: string;
+  readonly account: string;
+  readonly heldAt: string;
+  /** The alert as it was when held: what is sent for a one-shot event whose scope has passed by then. */
+  readonly alert: AlertDecision;
+  readonly once?: string;
+}
+
+/** One alert a run sent, kept a while for the digest ("what fired and resolved in the period"). */
+export interface HistoryEntry {
+  readonly at: string;
+  readonly key: string;
+  readonly account: string;
+  readonly kind: AlertDecision['kind'];
+  readonly severity: AlertDecision['severity'];
+  readonly status: AlertDecision['status'];
+  readonly title: string;
+  /** The delivery targets it reached. */
+  readonly targets: readonly string[];
+}

@@ -12,13 +12,31 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { confirmedRecord, recordId, releasedRecord } from '../alerts/records.js';
+import { heldId } from './record-map.js';
 import type { Silence } from '../alerts/silences.js';
-import type { AlertRecord } from '../alerts/types.js';
+import type { AlertRecord, HeldAlert, HistoryEntry } from '../alerts/types.js';
 import { mapConcurrent } from '../concurrency.js';
 import { STATE_TABLE_KEYS } from '../deployment.js';
 import { StateError } from '../errors.js';
-import { alertRecordSchema, fromLegacyRecord, lastGoodSchema, legacyAlertRecordSchema, silenceSchema, withoutUndefined } from './record-schema.js';
-import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './types.js';
+import {
+  alertRecordSchema,
+  fromLegacyRecord,
+  heldAlertSchema,
+  historyEntrySchema,
+  lastGoodSchema,
+  legacyAlertRecordSchema,
+  silenceSchema,
+  withoutUndefined,
+} from './record-schema.js';
+import {
+  ACCOUNT_STATE_RETENTION_DAYS,
+  HELD_RETENTION_DAYS,
+  HISTORY_RETENTION_DAYS,
+  type AccountState,
+  type AlertStateStore,
+  type BalanceSample,
+  type StateView,
+} from './types.js';
 
 /** Options of the DynamoDB store. */
 export interface DynamoDbStoreOptions {
@@ -39,6 +57,9 @@ const ACCOUNT_SK = 'account';
 /** Silences are not an account's: they live in a partition of their own. */
 const SILENCES_PK = '#silences';
 const SILENCE_PREFIX = 'silence#';
+/** Held alerts live beside the account's records; its history in a partition of its own (read only by the digest). */
+const HELD_PREFIX = 'held#';
+const HISTORY_PK_PREFIX = 'history#';
 
 /** Queries in flight during `load`: enough for a few hundred accounts, well inside on-demand limits. */
 const LOAD_CONCURRENCY = 16;
@@ -74,10 +95,15 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
   return {
     async load(accountIds: readonly string[]): Promise<StateView> {
       const ids = [...new Set(accountIds)];
-      const [pages, known] = await Promise.all([mapConcurrent(ids, LOAD_CONCURRENCY, table.query), silences.listSilences()]);
+      // Both settle before a failure is reported, so that no query of a failed load is still retrying.
+      const [pagesResult, knownResult] = await Promise.allSettled([mapConcurrent(ids, LOAD_CONCURRENCY, table.query), silences.listSilences()]);
+      if (pagesResult.status === 'rejected') throw pagesResult.reason;
+      if (knownResult.status === 'rejected') throw knownResult.reason;
+      const [pages, known] = [pagesResult.value, knownResult.value];
       const now = nowSeconds();
       const alerts = new Map<string, AlertRecord>();
       const accounts = new Map<string, AccountState>();
+      const held: HeldAlert[] = [];
       ids.forEach((accountId, index) => {
         for (const item of pages[index]!) {
           const sk = item[SK]?.S ?? '';
@@ -87,13 +113,16 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
           } else if (sk.startsWith(ALERT_PREFIX)) {
             const record = itemToRecord(item, where(item));
             alerts.set(recordId(record.target, record.key), record);
+          } else if (sk.startsWith(HELD_PREFIX)) {
+            held.push(parseItem(item, heldAlertSchema, where(item)) as HeldAlert);
           }
         }
       });
-      return { alerts, accounts, silences: known };
+      return { alerts, accounts, silences: known, held };
     },
 
     ...silences,
+    ...heldAndHistoryOps(table, nowSeconds, where),
 
     claim(next: AlertRecord, prior: AlertRecord | undefined): Promise<boolean> {
       const condition: Condition =
@@ -122,10 +151,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
 
     async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
       const expires = Math.ceil(nowSeconds() + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
-      const requests: WriteRequest[] = [...states].map(([id, state]) => ({ PutRequest: { Item: accountToItem(id, state, expires) } }));
-      const batches: WriteRequest[][] = [];
-      for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
-      await mapConcurrent(batches, 4, table.writeBatch);
+      await writeAll(table, [...states].map(([id, state]) => ({ PutRequest: { Item: accountToItem(id, state, expires) } })));
     },
   };
 }
@@ -135,7 +161,7 @@ function silenceOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number
   return {
     async listSilences(): Promise<Silence[]> {
       const now = nowSeconds();
-      return (await table.query(SILENCES_PK)).filter((item) => !isExpired(item, now)).map((item) => itemToSilence(item, where(item)));
+      return (await table.query(SILENCES_PK)).filter((item) => !isExpired(item, now)).map((item) => parseItem(item, silenceSchema, where(item)));
     },
     addSilence: (silence: Silence) =>
       table.put(silenceToItem(silence), {
@@ -152,9 +178,50 @@ function silenceOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number
         ExpressionAttributeNames: { '#pk': PK },
         ExpressionAttributeValues: { ':at': { S: at.toISOString() } },
       });
-      return updated === undefined ? undefined : itemToSilence(updated, where(updated));
+      return updated === undefined ? undefined : parseItem(updated, silenceSchema, where(updated));
     },
   };
+}
+
+/** Held alerts (beside the account's records) and sent-alert history (a partition per account, read by the digest). */
+function heldAndHistoryOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number, where: (item: Item) => () => string) {
+  const put = (items: Item[]) => writeAll(table, items.map((Item) => ({ PutRequest: { Item } })));
+  return {
+    hold: (items: readonly HeldAlert[]) =>
+      put(items.map((h) => ({ ...marshall(h, { removeUndefinedValues: true }), [PK]: { S: h.account }, [SK]: { S: `${HELD_PREFIX}${heldId(h)}` }, [TTL]: ttlAfter(nowSeconds(), HELD_RETENTION_DAYS) }))),
+    dropHeld: (items: readonly Pick<HeldAlert, 'target' | 'key' | 'account'>[]) =>
+      writeAll(table, items.map((h) => ({ DeleteRequest: { Key: { [PK]: { S: h.account }, [SK]: { S: `${HELD_PREFIX}${heldId(h)}` } } } }))),
+    appendHistory: (entries: readonly HistoryEntry[]) =>
+      put(entries.map((e) => ({ ...marshall(e, { removeUndefinedValues: true }), [PK]: { S: `${HISTORY_PK_PREFIX}${e.account}` }, [SK]: { S: `${e.at}#${e.key}` }, [TTL]: ttlAfter(Date.parse(e.at) / 1000, HISTORY_RETENTION_DAYS) }))),
+    async loadHistory(accountIds: readonly string[], from: Date): Promise<HistoryEntry[]> {
+      const pages = await mapConcurrent([...new Set(accountIds)], LOAD_CONCURRENCY, (id) => table.query(`${HISTORY_PK_PREFIX}${id}`, from.toISOString()));
+      const now = nowSeconds();
+      return pages
+        .flat()
+        .filter((item) => !isExpired(item, now))
+        .map((item) => parseItem(item, historyEntrySchema, where(item)) as HistoryEntry)
+        .sort((a, b) => a.at.localeCompare(b.at));
+    },
+  };
+}
+
+function ttlAfter(seconds: number, days: number): AttributeValue {
+  return { N: String(Math.ceil(seconds + days * 86_400)) };
+}
+
+/** Writes puts and deletes in batches of BATCH_SIZE. */
+async function writeAll(table: ReturnType<typeof tableOps>, requests: WriteRequest[]): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
+  await mapConcurrent(batches, 4, table.writeBatch);
+}
+
+/** A stored item's fields (keys and TTL dropped), validated. */
+function parseItem<T extends z.ZodType>(item: Item, schema: T, where: () => string): z.output<T> {
+  const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
+  const parsed = schema.safeParse(fields);
+  if (!parsed.success) throw corrupt(parsed.error, where);
+  return withoutUndefined(parsed.data as object) as z.output<T>;
 }
 
 interface Condition {
@@ -182,21 +249,22 @@ function tableOps({ client, tableName }: DynamoDbStoreOptions) {
   };
 
   return {
-    async query(accountId: string): Promise<Item[]> {
+    /** Every item of a partition (with a sort key ≥ `fromSk`, if given). */
+    async query(partition: string, fromSk?: string): Promise<Item[]> {
       const items: Item[] = [];
       let startKey: Item | undefined;
       do {
         const input = {
           TableName: tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': PK },
-          ExpressionAttributeValues: { ':pk': { S: accountId } },
+          KeyConditionExpression: fromSk === undefined ? '#pk = :pk' : '#pk = :pk AND #sk >= :from',
+          ExpressionAttributeNames: { '#pk': PK, ...(fromSk !== undefined && { '#sk': SK }) },
+          ExpressionAttributeValues: { ':pk': { S: partition }, ...(fromSk !== undefined && { ':from': { S: fromSk } }) },
           // A run must see the claims and confirmations of the run before it.
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         };
         const page = await client.send(new QueryCommand(input)).catch((error: unknown) => {
-          throw fail('Query', `account ${accountId}`, error);
+          throw fail('Query', `partition ${partition}`, error);
         });
         items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
@@ -298,12 +366,6 @@ function silenceToItem(silence: Silence): Item {
   };
 }
 
-function itemToSilence(item: Item, where: () => string): Silence {
-  const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
-  const parsed = silenceSchema.safeParse(fields);
-  if (!parsed.success) throw corrupt(parsed.error, where);
-  return withoutUndefined(parsed.data);
-}
 
 function accountToItem(accountId: string, state: AccountState, expiresSeconds: number): Item {
   const history = state.balanceHistory.map((s): [string, number] => [s.at, s.available]);

@@ -4,26 +4,30 @@ import { dirname } from 'node:path';
 import * as z from 'zod';
 import { recordId } from '../alerts/records.js';
 import type { Silence } from '../alerts/silences.js';
-import type { AlertRecord } from '../alerts/types.js';
+import type { AlertRecord, HeldAlert, HistoryEntry } from '../alerts/types.js';
 import { StateError, StateFileError } from '../errors.js';
 import { ownerIsGone, withFileLock } from './file-lock.js';
-import { addSilenceIn, claimIn, confirmIn, knownSilences, releaseIn, removeSilenceIn } from './record-map.js';
+import { addSilenceIn, appendedHistory, claimIn, confirmIn, heldId, historyOf, knownSilences, releaseIn, removeSilenceIn } from './record-map.js';
 import {
   accountStateSchema,
   alertRecordSchema,
   fromLegacyRecord,
   legacyAlertRecordSchema,
+  heldAlertSchema,
+  historyEntrySchema,
   silenceSchema,
   toAccountState,
   withoutUndefined,
 } from './record-schema.js';
-import { ACCOUNT_STATE_RETENTION_DAYS, type AccountState, type AlertStateStore, type StateView } from './types.js';
+import { ACCOUNT_STATE_RETENTION_DAYS, HELD_RETENTION_DAYS, type AccountState, type AlertStateStore, type StateView } from './types.js';
 
 const fileSchema = z.object({
   version: z.literal(2),
   alerts: z.record(z.string(), alertRecordSchema),
   accounts: z.record(z.string(), accountStateSchema),
   silences: z.record(z.string(), silenceSchema).default({}),
+  held: z.record(z.string(), heldAlertSchema).default({}),
+  history: z.array(historyEntrySchema).default([]),
 });
 const legacyFileSchema = z.object({
   version: z.literal(1),
@@ -35,6 +39,8 @@ type StateFile = {
   alerts: Record<string, AlertRecord>;
   accounts: Record<string, AccountState>;
   silences: Record<string, Silence>;
+  held: Record<string, HeldAlert>;
+  history: HistoryEntry[];
 };
 
 /** The target of the records a version-1 state file holds: the file store backs the CLI, which prints. */
@@ -79,48 +85,37 @@ export function createFileStore(path: string, options: FileStoreOptions): AlertS
     await writeAtomically(real, `${JSON.stringify(state, null, 2)}\n`, mode);
   };
 
+  /** A locked read-modify-write: `change` edits the state and says whether it changed anything to write. */
+  const update = <T>(urgent: boolean, change: (state: StateFile) => T, changed: (result: T) => boolean = () => true): Promise<T> =>
+    locked(urgent, async (state) => {
+      const result = change(state);
+      if (changed(result)) await write(state);
+      return result;
+    });
+  const read = async (): Promise<StateFile> => {
+    const real = await file.readable();
+    return real === undefined ? emptyState() : readState(path, real);
+  };
+
   return {
-    async load(accountIds) {
-      const real = await file.readable();
-      return viewOf(real === undefined ? emptyState() : await readState(path, real), accountIds, options.now());
-    },
-    async listSilences() {
-      const real = await file.readable();
-      return knownSilences(real === undefined ? {} : (await readState(path, real)).silences, options.now());
-    },
-    addSilence: (silence) =>
-      locked(false, async (state) => {
-        const added = addSilenceIn(state.silences, silence);
-        if (added) await write(state);
-        return added;
-      }),
-    removeSilence: (id, at) =>
-      locked(true, async (state) => {
-        const removed = removeSilenceIn(state.silences, id, at);
-        if (removed !== undefined) await write(state);
-        return removed;
-      }),
-    claim: (next, prior) =>
-      locked(false, async (state) => {
-        const won = claimIn(state.alerts, next, prior);
-        if (won) await write(state);
-        return won;
-      }),
-    confirm: (claimed) =>
-      locked(true, async (state) => {
-        if (confirmIn(state.alerts, claimed)) await write(state);
-      }),
-    release: (claimed, prior) =>
-      locked(true, async (state) => {
-        if (releaseIn(state.alerts, claimed, prior)) await write(state);
-      }),
+    load: async (accountIds) => viewOf(await read(), accountIds, options.now()),
+    claim: (next, prior) => update(false, (state) => claimIn(state.alerts, next, prior), (won) => won),
+    confirm: (claimed) => update(true, (state) => confirmIn(state.alerts, claimed), (done) => done).then(() => undefined),
+    release: (claimed, prior) => update(true, (state) => releaseIn(state.alerts, claimed, prior), (done) => done).then(() => undefined),
     saveAccounts: (states) =>
       states.size === 0
         ? Promise.resolve()
-        : locked(false, async (state) => {
+        : update(false, (state) => {
             for (const [id, account] of states) state.accounts[id] = { ...account, balanceHistory: [...account.balanceHistory] };
-            await write(state);
           }),
+    hold: (items) => (items.length === 0 ? Promise.resolve() : update(false, (state) => void items.forEach((h) => (state.held[heldId(h)] = h)))),
+    dropHeld: (items) => (items.length === 0 ? Promise.resolve() : update(true, (state) => void items.forEach((h) => delete state.held[heldId(h)]))),
+    appendHistory: (entries) =>
+      entries.length === 0 ? Promise.resolve() : update(false, (state) => void (state.history = appendedHistory(state.history, entries, options.now()))),
+    loadHistory: async (accountIds, from) => historyOf((await read()).history, accountIds, from),
+    listSilences: async () => knownSilences((await read()).silences, options.now()),
+    addSilence: (silence) => update(false, (state) => addSilenceIn(state.silences, silence), (added) => added),
+    removeSilence: (id, at) => update(true, (state) => removeSilenceIn(state.silences, id, at), (removed) => removed !== undefined),
   };
 }
 
@@ -200,13 +195,15 @@ function parseState(path: string, json: unknown): StateFile {
       const record = fromLegacyRecord(old, LEGACY_FILE_TARGET);
       alerts[recordId(record.target, record.key)] = record;
     }
-    return { version: 2, alerts, accounts: accountsOf(legacy.data.accounts), silences: {} };
+    return { version: 2, alerts, accounts: accountsOf(legacy.data.accounts), silences: {}, held: {}, history: [] };
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) throw corrupt(parsed.error);
   const alerts = Object.fromEntries(Object.entries(parsed.data.alerts).map(([id, r]) => [id, withoutUndefined(r) as AlertRecord]));
   const silences = Object.fromEntries(Object.entries(parsed.data.silences).map(([id, s]) => [id, withoutUndefined(s) as Silence]));
-  return { version: 2, alerts, accounts: accountsOf(parsed.data.accounts), silences };
+  const held = Object.fromEntries(Object.entries(parsed.data.held).map(([id, h]) => [id, withoutUndefined(h) as HeldAlert]));
+  const history = parsed.data.history.map((h) => withoutUndefined(h) as HistoryEntry);
+  return { version: 2, alerts, accounts: accountsOf(parsed.data.accounts), silences, held, history };
 }
 
 function accountsOf(raw: Record<string, z.output<typeof accountStateSchema>>): Record<string, AccountState> {
@@ -214,13 +211,14 @@ function accountsOf(raw: Record<string, z.output<typeof accountStateSchema>>): R
 }
 
 function emptyState(): StateFile {
-  return { version: 2, alerts: {}, accounts: {}, silences: {} };
+  return { version: 2, alerts: {}, accounts: {}, silences: {}, held: {}, history: [] };
 }
 
 function viewOf(state: StateFile, accountIds: readonly string[], now: Date): StateView {
   const wanted = new Set(accountIds);
   return {
     silences: knownSilences(state.silences, now),
+    held: Object.values(state.held).filter((h) => wanted.has(h.account)),
     alerts: new Map(Object.entries(state.alerts).filter(([, record]) => wanted.has(record.account)).map(([id, r]) => [id, orphanLapsed(r)])),
     accounts: new Map(Object.entries(state.accounts).filter(([id]) => wanted.has(id))),
   };
@@ -240,6 +238,8 @@ function prune(state: StateFile, now: Date): void {
     if (record.expiresAt !== undefined && record.expiresAt < nowIso) delete state.alerts[id];
   }
   for (const [id, silence] of Object.entries(state.silences)) if (silence.expiresAt < nowIso) delete state.silences[id];
+  const heldBefore = new Date(now.getTime() - HELD_RETENTION_DAYS * 86_400_000).toISOString();
+  for (const [id, held] of Object.entries(state.held)) if (held.heldAt < heldBefore) delete state.held[id];
   const staleBefore = new Date(now.getTime() - ACCOUNT_STATE_RETENTION_DAYS * 86_400_000).toISOString();
   for (const [id, account] of Object.entries(state.accounts)) {
     if (account.lastCheckedAt !== undefined && account.lastCheckedAt < staleBefore) delete state.accounts[id];

@@ -1,6 +1,6 @@
-import type { AlertRecord } from '../alerts/types.js';
+import type { AlertRecord, HeldAlert, HistoryEntry } from '../alerts/types.js';
 import type { Silence } from '../alerts/silences.js';
-import { addSilenceIn, claimIn, confirmIn, knownSilences, releaseIn, removeSilenceIn } from './record-map.js';
+import { addSilenceIn, appendedHistory, claimIn, confirmIn, heldId, historyOf, knownSilences, releaseIn, removeSilenceIn } from './record-map.js';
 import type { AccountState, AlertStateStore, StateView } from './types.js';
 
 /**
@@ -15,6 +15,8 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): AlertSta
   const alerts = new Map<string, AlertRecord>();
   const accounts = new Map<string, AccountState>();
   const silences = new Map<string, Silence>();
+  const held = new Map<string, HeldAlert>();
+  let history: HistoryEntry[] = [];
   return {
     alerts,
     accounts,
@@ -24,8 +26,19 @@ export function createMemoryStore(now: () => Date = () => new Date(0)): AlertSta
         alerts: new Map([...alerts].filter(([, record]) => wanted.has(record.account))),
         accounts: new Map([...accounts].filter(([id]) => wanted.has(id))),
         silences: knownSilences(silences, now()),
+        held: [...held.values()].filter((h) => wanted.has(h.account)),
       };
     },
+    async hold(items) {
+      for (const item of items) held.set(heldId(item), item);
+    },
+    async dropHeld(items) {
+      for (const item of items) held.delete(heldId(item));
+    },
+    async appendHistory(entries) {
+      history = appendedHistory(history, entries, now());
+    },
+    loadHistory: async (accountIds, from) => historyOf(history, accountIds, from),
     listSilences: async () => knownSilences(silences, now()),
     addSilence: async (silence) => addSilenceIn(silences, silence),
     removeSilence: async (id, at) => removeSilenceIn(silences, id, at),

@@ -1,6 +1,7 @@
 import { confirmedRecord, recordId, releasedRecord } from '../alerts/records.js';
 import type { Silence } from '../alerts/silences.js';
-import type { AlertRecord } from '../alerts/types.js';
+import type { AlertRecord, HeldAlert, HistoryEntry } from '../alerts/types.js';
+import { HISTORY_MAX_PER_ACCOUNT, HISTORY_RETENTION_DAYS } from './types.js';
 
 /** Alert records by `recordId(target, key)`, as the file and memory stores hold them. */
 export type RecordMap = Map<string, AlertRecord> | Record<string, AlertRecord>;
@@ -65,4 +66,32 @@ export function removeSilenceIn(silences: SilenceMap, id: string, at: Date): Sil
 export function knownSilences(silences: SilenceMap, now: Date): Silence[] {
   const at = now.toISOString();
   return [...(silences instanceof Map ? silences.values() : Object.values(silences))].filter((s) => s.expiresAt > at);
+}
+
+/** The id of a held alert: its target and key. */
+export function heldId(held: Pick<HeldAlert, 'target' | 'key'>): string {
+  return recordId(held.target, held.key);
+}
+
+/** History with `entries` added: past retention dropped, at most HISTORY_MAX_PER_ACCOUNT per account (the newest). */
+export function appendedHistory(history: readonly HistoryEntry[], entries: readonly HistoryEntry[], now: Date): HistoryEntry[] {
+  const cutoff = new Date(now.getTime() - HISTORY_RETENTION_DAYS * 86_400_000).toISOString();
+  const all = [...history, ...entries].filter((e) => e.at >= cutoff).sort((a, b) => a.at.localeCompare(b.at));
+  const perAccount = new Map<string, number>();
+  const kept: HistoryEntry[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const entry = all[i]!;
+    const count = perAccount.get(entry.account) ?? 0;
+    if (count >= HISTORY_MAX_PER_ACCOUNT) continue;
+    perAccount.set(entry.account, count + 1);
+    kept.push(entry);
+  }
+  return kept.reverse();
+}
+
+/** History of some accounts since `from`. */
+export function historyOf(history: readonly HistoryEntry[], accountIds: readonly string[], from: Date): HistoryEntry[] {
+  const wanted = new Set(accountIds);
+  const since = from.toISOString();
+  return history.filter((e) => wanted.has(e.account) && e.at >= since);
 }

@@ -104,3 +104,38 @@ export const silenceSchema = z.object({
   removedAt: z.string().optional(),
   expiresAt: z.string(),
 });
+
+const alertDecisionSchema = z.object({
+  key: z.string(),
+  account: z.string(),
+  provider: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(['firing', 'resolved']),
+  threshold: z.number().optional(),
+  value: z.number().optional(),
+  at: z.string(),
+  facts: z.record(z.string(), z.unknown()),
+});
+
+/** An alert held back by quiet hours, as stores read it back. */
+export const heldAlertSchema = z.object({
+  target: z.string(),
+  key: z.string(),
+  account: z.string(),
+  heldAt: z.string(),
+  alert: alertDecisionSchema,
+  once: z.string().optional(),
+});
+
+/** A sent alert remembered for the digest. */
+export const historyEntrySchema = z.object({
+  at: z.string(),
+  key: z.string(),
+  account: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(['firing', 'resolved']),
+  title: z.string(),
+  targets: z.array(z.string()),
+});

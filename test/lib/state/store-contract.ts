@@ -135,6 +135,51 @@ export function describeStoreContract(name: string, fresh: () => Promise<() => A
       expect(stored).toMatchObject({ notified: { status: 'firing' }, pending: { status: 'resolved' }, version: 3 });
     });
 
+    it('keeps silences: adds once per id, removes as a tombstone, forgets after expiry', async () => {
+      // Prepare
+      const states = makeStore();
+      const silence = { id: 's1', matcher: 'video-prod/*', startsAt: NOW.toISOString(), endsAt: '2026-11-11T12:00:00.000Z', expiresAt: '2026-11-11T12:00:00.000Z', reason: 'batch' };
+
+      // Act
+      const added = [await states.addSilence(silence), await states.addSilence({ ...silence, matcher: 'other/*' })];
+      const removed = await states.removeSilence('s1', new Date('2026-11-10T13:00:00Z'));
+      const unknown = await states.removeSilence('nope', NOW);
+
+      // Assess
+      expect(added).toEqual([true, false]);
+      expect(removed).toEqual({ ...silence, removedAt: '2026-11-10T13:00:00.000Z' });
+      expect(unknown).toBeUndefined();
+      expect(await makeStore().listSilences()).toEqual([removed]);
+      expect((await makeStore().load(['video-prod'])).silences).toEqual([removed]);
+    });
+
+    it('keeps alerts held by quiet hours per target and key, and forgets them when dropped', async () => {
+      // Prepare
+      const states = makeStore();
+      const alert = { key: 'video-prod/balance.low', account: 'video-prod', provider: 'pictory' as const, kind: 'balance.low' as const, severity: 'warning' as const, status: 'firing' as const, threshold: 100, at: NOW.toISOString(), facts: { available: 90 } };
+      const held = { target: 'email:a@example.com', key: alert.key, account: 'video-prod', heldAt: NOW.toISOString(), alert };
+
+      // Act
+      await states.hold([held, { ...held, target: 'slack:T1/C1' }]);
+      await states.dropHeld([{ target: 'slack:T1/C1', key: alert.key, account: 'video-prod' }]);
+
+      // Assess
+      expect((await makeStore().load(['video-prod'])).held).toEqual([held]);
+      expect((await makeStore().load(['other'])).held).toEqual([]);
+    });
+
+    it('remembers sent alerts for the digest, by account and since an instant', async () => {
+      // Prepare
+      const states = makeStore();
+      const entry = (at: string, account: string) => ({ at, key: `${account}/balance.low`, account, kind: 'balance.low' as const, severity: 'warning' as const, status: 'firing' as const, title: `${account}: low`, targets: ['stdout'] });
+
+      // Act
+      await states.appendHistory([entry('2026-11-09T00:00:00.000Z', 'video-prod'), entry('2026-11-10T00:00:00.000Z', 'video-prod'), entry('2026-11-10T01:00:00.000Z', 'other')]);
+
+      // Assess
+      expect(await makeStore().loadHistory(['video-prod'], new Date('2026-11-09T12:00:00Z'))).toEqual([entry('2026-11-10T00:00:00.000Z', 'video-prod')]);
+    });
+
     it('keeps one record per alert and target: a claim for one target never blocks or overwrites another', async () => {
       // Prepare
       const states = makeStore();
