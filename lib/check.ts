@@ -2,7 +2,7 @@ import { planAlerts } from './alerts/lifecycle.js';
 import { holdSilenced } from './alerts/silences.js';
 import { describeAlert } from './alerts/catalogue.js';
 import type { DeliveryTarget } from './alerts/routing.js';
-import type { Alert, AlertDecision, AlertRecord } from './alerts/types.js';
+import type { Alert, AlertDecision, AlertRecord, HistoryEntry } from './alerts/types.js';
 import { appendBalanceSample, ledgerFromBalanceHistory } from './budget/balance-history.js';
 import { checkRecovered, evaluateAccount, evaluateFailure } from './budget/evaluate.js';
 import { ledgerWindowIn, zonedCalendar, type ZonedCalendar } from './budget/period.js';
@@ -10,7 +10,8 @@ import type { Finding } from './budget/types.js';
 import { mapConcurrent } from './concurrency.js';
 import type { AccountConfig, BudgetsConfig } from './config.js';
 import { CONSOLE_TARGET } from './delivery/console-publisher.js';
-import { deliver, type Delivery, type DeliveryStage, type DeliveryStatus } from './delivery/deliver.js';
+import { deliver, type DeliveryStage, type DeliveryStatus, type Planned } from './delivery/deliver.js';
+import { applyQuietHours, type QuietOutcome } from './delivery/quiet-hours.js';
 import type { AlertPublisher } from './delivery/types.js';
 import { ProviderError } from './errors.js';
 import type { AccountFigures, AccountSnapshot } from './model.js';
@@ -74,39 +75,71 @@ interface AccountOutcome {
 }
 
 /**
- * Checks every account in named phases — load state, check the accounts, plan the alerts, deliver
- * them, save the account states — and reports. One account's failure never hides another, and a
- * failed delivery step never loses the account states.
+ * Checks every account in named phases — load state, check the accounts, plan the alerts (silences
+ * and quiet hours hold some back), deliver them, save — and reports. One account's failure never
+ * hides another, and a failed delivery step never loses the account states.
  */
 export async function checkAccounts(deps: CheckDeps, config: BudgetsConfig, now: Date): Promise<CheckResult> {
   const accounts = config.accounts;
   const view = await deps.store.load(accounts.map((a) => a.id));
   const outcomes = await checkEach(deps, accounts, view, now);
-  const planned = plan(accounts, outcomes, view, deps.targets ?? [CONSOLE_TARGET], now);
+  const targets = deps.targets ?? [CONSOLE_TARGET];
+  const { planned, describe } = plan(accounts, outcomes, view, targets, now);
   // Silenced firing alerts are neither sent nor recorded: once the silence ends, the next check sends what still holds.
-  const { send: deliveries, held } = holdSilenced(planned, view.silences, now);
-  let statuses: DeliveryStatus[];
+  const { send, held: silenced } = holdSilenced(planned, view.silences, now);
+  const quiet = applyQuietHours({ planned: send, held: view.held, targets, records: view.alerts, now, describe });
   if (deps.dryRun) {
-    statuses = deliveries.map(() => 'sent');
-  } else {
-    try {
-      statuses = await deliver(
-        {
-          store: deps.store,
-          publisher: deps.publisher,
-          now,
-          claimTtlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
-          ...(deps.claimOwner !== undefined && { claimOwner: deps.claimOwner }),
-          concurrency: deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY,
-          onError: (d, stage, error) => deps.onDeliveryError?.(d.alert, d.target.id, stage, error),
-        },
-        deliveries,
-      );
-    } finally {
-      await deps.store.saveAccounts(new Map(accounts.map((account, index) => [account.id, outcomes[index]!.state])));
-    }
+    return result(now, outcomes, quiet, quiet.deliveries.map((d) => d.items.map(() => 'sent')), silenced, true);
   }
-  return result(now, outcomes, deliveries, statuses, held, deps.dryRun === true);
+  let statuses: DeliveryStatus[][] = [];
+  try {
+    statuses = await deliver(
+      {
+        store: deps.store,
+        publisher: deps.publisher,
+        now,
+        claimTtlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
+        ...(deps.claimOwner !== undefined && { claimOwner: deps.claimOwner }),
+        concurrency: deps.concurrency ?? DEFAULT_CHECK_CONCURRENCY,
+        onError: (alert, target, stage, error) => deps.onDeliveryError?.(alert, target.id, stage, error),
+      },
+      quiet.deliveries,
+    );
+  } finally {
+    await save(deps.store, accounts, outcomes, quiet, statuses);
+  }
+  const outcome = result(now, outcomes, quiet, statuses, silenced, false);
+  await deps.store.appendHistory(historyOf(outcome, now));
+  return outcome;
+}
+
+/** Phase 5: the account states, whatever happened to the deliveries; what quiet hours hold, and what they no longer need to. */
+async function save(
+  store: AlertStateStore,
+  accounts: readonly AccountConfig[],
+  outcomes: readonly AccountOutcome[],
+  quiet: QuietOutcome,
+  statuses: readonly (readonly DeliveryStatus[])[],
+): Promise<void> {
+  await store.saveAccounts(new Map(accounts.map((account, index) => [account.id, outcomes[index]!.state])));
+  await store.hold(quiet.hold);
+  const delivered = quiet.deliveries.flatMap((d, i) => (statuses[i]?.every((s) => s === 'sent' || s === 'taken') ? d.releases : []));
+  await store.dropHeld([...quiet.drop, ...delivered]);
+}
+
+/** What a run sent, for the digest. */
+function historyOf({ sent, report }: CheckResult, now: Date): HistoryEntry[] {
+  const targets = new Map((report.delivery ?? []).map((d) => [d.key + d.status, d.sent]));
+  return sent.map((alert) => ({
+    at: now.toISOString(),
+    key: alert.key,
+    account: alert.account,
+    kind: alert.kind,
+    severity: alert.severity,
+    status: alert.status,
+    title: alert.title,
+    targets: targets.get(alert.key + alert.status) ?? [],
+  }));
 }
 
 /** Phase 2: fetch and evaluate every account, a few at a time. */
@@ -135,7 +168,7 @@ function plan(
   view: StateView,
   targets: readonly DeliveryTarget[],
   now: Date,
-): Delivery[] {
+): { planned: Planned[]; describe: (decision: AlertDecision) => Alert } {
   const records = new Map<string, Map<string, AlertRecord>>();
   for (const [id, record] of view.alerts) {
     records.set(record.account, (records.get(record.account) ?? new Map<string, AlertRecord>()).set(id, record));
@@ -149,7 +182,7 @@ function plan(
     described.set(decision, alert);
     return alert;
   };
-  return accounts.flatMap((account, index) =>
+  const planned = accounts.flatMap((account, index) =>
     planAlerts({
       findings: outcomes[index]!.findings,
       records: records.get(account.id) ?? new Map(),
@@ -158,42 +191,49 @@ function plan(
       renotifyHours: account.renotifyHours,
     }).map((change) => ({ change, alert: describe(change.alert), target: byId.get(change.target)! })),
   );
+  return { planned, describe };
 }
 
-/** The report: accounts, the alerts sent (each once, whatever the targets), and where each went. */
+/** The report: accounts, the alerts sent (each once, whatever the targets), where each went, what was held. */
 function result(
   now: Date,
   outcomes: readonly AccountOutcome[],
-  deliveries: readonly Delivery[],
-  statuses: readonly DeliveryStatus[],
-  held: readonly Delivery[],
+  quiet: QuietOutcome,
+  statuses: readonly (readonly DeliveryStatus[])[],
+  silenced: readonly Planned[],
   dryRun: boolean,
 ): CheckResult {
-  const byAlert = new Map<Alert, { sent: string[]; failed: string[] }>();
-  deliveries.forEach(({ alert, target }, index) => {
-    const entry = byAlert.get(alert) ?? { sent: [], failed: [] };
-    byAlert.set(alert, entry);
-    const status = statuses[index];
-    if (status === 'sent') entry.sent.push(target.id);
-    else if (status === 'failed' || status === 'unconfirmed') entry.failed.push(target.id);
-  });
+  const byAlert = new Map<Alert, { sent: string[]; failed: string[]; held: string[] }>();
+  const entryOf = (alert: Alert) => byAlert.get(alert) ?? byAlert.set(alert, { sent: [], failed: [], held: [] }).get(alert)!;
+  quiet.deliveries.forEach(({ items, target }, d) =>
+    items.forEach(({ alert }, i) => {
+      const status = statuses[d]?.[i];
+      if (status === 'sent') entryOf(alert).sent.push(target.id);
+      else if (status === 'failed' || status === 'unconfirmed') entryOf(alert).failed.push(target.id);
+    }),
+  );
   const sent = [...byAlert].filter(([, e]) => e.sent.length > 0).map(([alert]) => alert);
   const unsent = [...byAlert].filter(([, e]) => e.failed.length > 0).map(([alert]) => alert);
-  const delivery: DeliveryReport[] = [...byAlert]
-    .filter(([, e]) => e.sent.length + e.failed.length > 0)
-    .map(([alert, e]) => ({ key: alert.key, status: alert.status, sent: e.sent, failed: e.failed }));
-  const silenced = [...new Set(held.map((d) => d.alert))];
+  for (const p of quiet.quieted) entryOf(p.alert).held.push(p.target.id);
+  const delivery: DeliveryReport[] = [...byAlert].map(([alert, e]) => ({
+    key: alert.key,
+    status: alert.status,
+    sent: e.sent,
+    failed: e.failed,
+    ...(e.held.length > 0 && { heldForQuietHours: e.held }),
+  }));
+  const held = [...new Set(silenced.map((d) => d.alert))];
   return {
     report: {
       checkedAt: now.toISOString(),
       accounts: outcomes.map((o) => o.report),
       alerts: sent.map(toContractAlert),
-      ...(silenced.length > 0 && { silenced: silenced.map(toContractAlert) }),
+      ...(held.length > 0 && { silenced: held.map(toContractAlert) }),
       ...(!dryRun && delivery.length > 0 && { delivery }),
     },
     sent,
     unsent,
-    silenced,
+    silenced: held,
   };
 }
 

@@ -22,6 +22,8 @@ export interface DeliveryReport {
   readonly status: AlertStatus;
   readonly sent: readonly string[];
   readonly failed: readonly string[];
+  /** Targets in their quiet hours: it follows, with whatever else they held, when those end. */
+  readonly heldForQuietHours?: readonly string[];
 }
 
 /** The result of one check run: the public report of DESIGN.md. */

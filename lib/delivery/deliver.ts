@@ -1,20 +1,26 @@
 import { claimedRecord } from '../alerts/records.js';
 import type { DeliveryTarget } from '../alerts/routing.js';
-import type { Alert, AlertChange } from '../alerts/types.js';
+import type { Alert, AlertChange, AlertRecord } from '../alerts/types.js';
 import { mapConcurrent } from '../concurrency.js';
 import { PublishError } from '../errors.js';
 import type { AlertStateStore } from '../state/types.js';
 import type { AlertPublisher } from './types.js';
 
-/** One alert for one target, ready to send. */
-export interface Delivery {
+/** One alert planned for one target. */
+export interface Planned {
   readonly change: AlertChange;
   readonly alert: Alert;
   readonly target: DeliveryTarget;
 }
 
+/** One message to one target: a single alert, or a group (what quiet hours held, delivered together). */
+export interface Delivery {
+  readonly target: DeliveryTarget;
+  readonly items: readonly { readonly change: AlertChange; readonly alert: Alert }[];
+}
+
 /**
- * How a delivery ended.
+ * How a delivery of one alert ended.
  * - `sent`: claimed, published, confirmed.
  * - `taken`: another run claimed it first; it sends it.
  * - `failed`: not published (the claim or the publication failed); the next run retries it.
@@ -32,48 +38,68 @@ export interface DeliveryDeps {
   readonly now: Date;
   /** How long a claimed-but-unconfirmed alert blocks other runs. */
   readonly claimTtlMs: number;
+  readonly concurrency: number;
   /** Written on each claim (`host:pid`), so that a store can release the claims of a process that died. */
   readonly claimOwner?: string;
-  readonly concurrency: number;
   /** Told about every step that failed (the run goes on). */
-  readonly onError?: (delivery: Delivery, stage: DeliveryStage, error: unknown) => void;
+  readonly onError?: (alert: Alert, target: DeliveryTarget, stage: DeliveryStage, error: unknown) => void;
 }
 
 /**
  * The one place that sends: for each alert × target, claim it in the state store (a conditional
  * write), publish, then confirm at once — or release the claim if publishing failed, so the next run
- * retries it. A failing step fails only its own delivery; the run goes on.
+ * retries it. A group claims each of its alerts and publishes those it won as one message. A failing
+ * step fails only its own delivery; the run goes on. Returns each delivery's statuses, item by item.
  */
-export async function deliver(deps: DeliveryDeps, deliveries: readonly Delivery[]): Promise<DeliveryStatus[]> {
+export async function deliver(deps: DeliveryDeps, deliveries: readonly Delivery[]): Promise<DeliveryStatus[][]> {
   const until = new Date(deps.now.getTime() + deps.claimTtlMs).toISOString();
-  return mapConcurrent(deliveries, deps.concurrency, async (delivery): Promise<DeliveryStatus> => {
+  return mapConcurrent(deliveries, deps.concurrency, async ({ target, items }): Promise<DeliveryStatus[]> => {
     const { store, publisher } = deps;
-    const { change, alert, target } = delivery;
-    const failed = (stage: DeliveryStage, error: unknown) => deps.onError?.(delivery, stage, error);
-    const claimed = claimedRecord(change, until, deps.claimOwner);
+    const failed = (alert: Alert, stage: DeliveryStage, error: unknown) => deps.onError?.(alert, target, stage, error);
+    const statuses: DeliveryStatus[] = items.map(() => 'taken');
+    const won: { index: number; claimed: AlertRecord; prior?: AlertRecord; alert: Alert }[] = [];
+    await Promise.all(
+      items.map(async ({ change, alert }, index) => {
+        const claimed = claimedRecord(change, until, deps.claimOwner);
+        try {
+          if (await store.claim(claimed, change.prior)) won.push({ index, claimed, alert, ...(change.prior && { prior: change.prior }) });
+        } catch (error) {
+          failed(alert, 'claim', error);
+          statuses[index] = 'failed';
+        }
+      }),
+    );
+    if (won.length === 0) return statuses;
+    won.sort((a, b) => a.index - b.index);
     try {
-      if (!(await store.claim(claimed, change.prior))) return 'taken';
+      await publish(publisher, won.map((w) => w.alert), target);
     } catch (error) {
-      failed('claim', error);
-      return 'failed';
-    }
-    try {
-      await publisher.publish(alert, target);
-    } catch (error) {
-      failed('publish', error);
-      // Possibly delivered: keep the claim, so that once it lapses a later run knows the notification
-      // may have gone out. Otherwise release it; if that fails too, it lapses the same way.
-      if (!(error instanceof PublishError && error.maybeDelivered)) {
-        await store.release(claimed, change.prior).catch((releaseError: unknown) => failed('release', releaseError));
+      for (const w of won) failed(w.alert, 'publish', error);
+      // Possibly delivered: keep the claims, so that once they lapse a later run knows the notification
+      // may have gone out. Otherwise release them; if that fails too, they lapse the same way.
+      const maybe = error instanceof PublishError && error.maybeDelivered;
+      for (const w of won) {
+        statuses[w.index] = 'failed';
+        if (!maybe) await store.release(w.claimed, w.prior).catch((releaseError: unknown) => failed(w.alert, 'release', releaseError));
       }
-      return 'failed';
+      return statuses;
     }
-    try {
-      await store.confirm(claimed);
-      return 'sent';
-    } catch (error) {
-      failed('confirm', error);
-      return 'unconfirmed';
+    for (const w of won) {
+      try {
+        await store.confirm(w.claimed);
+        statuses[w.index] = 'sent';
+      } catch (error) {
+        failed(w.alert, 'confirm', error);
+        statuses[w.index] = 'unconfirmed';
+      }
     }
+    return statuses;
   });
+}
+
+/** One alert as one message; several as one grouped message where the channel can (else one by one). */
+async function publish(publisher: AlertPublisher, alerts: readonly Alert[], target: DeliveryTarget): Promise<void> {
+  if (alerts.length === 1) return publisher.publish(alerts[0]!, target);
+  if (publisher.publishGroup !== undefined) return publisher.publishGroup(alerts, target);
+  for (const alert of alerts) await publisher.publish(alert, target);
 }
