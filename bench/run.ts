@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { runAwsCalls } from './aws-calls.js';
 import { runColdStart } from './cold-start.js';
+import { runForecastQuality } from './forecast-quality.js';
 import { flag } from './lib/main.js';
 import { formatKb, formatMb, formatRatio, median, printTable, verdict } from './lib/stats.js';
 import { runMemory } from './memory.js';
@@ -17,6 +18,7 @@ const throughput = await runThroughput({ quick: flag('quick') !== undefined, swe
 const coldStart = await runColdStart(Number(flag('runs') ?? 25));
 const memory = await runMemory(1_000, 3);
 const aws = await runAwsCalls();
+const forecasts = runForecastQuality();
 
 const big = throughput.find((r) => r.n === 1_000 && r.label === 'defaults');
 const wall = big === undefined ? Number.NaN : median(big.wallMs);
@@ -49,6 +51,7 @@ printTable(
       verdict(aws.result.invocations.every((i) => dynamoTotal(i) === 100 + 2 * i.alerts + 4)),
     ],
     ['monthly cost, 100 accounts hourly (estimate)', `$${aws.monthlyUsd.toFixed(2)}`, cold === undefined ? '' : 'see the cost table'],
+    ...forecasts.targets.map((t) => [`forecast quality, ${t.target}`, t.measured, verdict(t.met)]),
   ],
 );
 console.log(`\nall benchmarks: ${((performance.now() - started) / 1_000).toFixed(0)} s`);

@@ -1,8 +1,9 @@
 // Check throughput against the sandbox with 50 ms per request and Pixelcut's 5 requests/s per key.
 // Run alone: npx tsx bench/throughput.ts [--sizes 10,100,1000 | --sizes none] [--quick] [--sweep]
 import { checkAccounts, DEFAULT_CHECK_CONCURRENCY } from '../lib/check.js';
-import { createHttpClient, DEFAULT_VENDOR_LIMITS, type VendorLimits } from '../lib/providers/http.js';
-import type { ProviderName } from '../lib/model.js';
+import { createHttpClient, type VendorLimits } from '../lib/providers/http.js';
+import { DEFAULT_VENDOR_LIMITS } from '../lib/providers/index.js';
+import type { ProviderName } from './lib/workload.js';
 import { throughputBound, type CheckLimits, type ThroughputBound } from './lib/bound.js';
 import { flag, isMain, runMain } from './lib/main.js';
 import { createMemoryStore, createNoopPublisher } from './lib/memory-store.js';

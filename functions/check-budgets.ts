@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { validateBudgets } from '../lib/config-schema.js';
 import { SEVERITIES } from '../lib/model.js';
 import { createCheckHandler } from './check-handler.js';
+import { loadLinkSigner } from './snooze-link-signer.js';
 
 // Lambda entry point: wiring only. Everything here runs once per container (cold start).
 
@@ -27,14 +28,19 @@ const topics = z
 const budgetsPath = environment.BUDGETS_FILE ?? new URL('./budgets.json', import.meta.url);
 const config = validateBudgets(JSON.parse(readFileSync(budgetsPath, 'utf8')), 'budgets.json');
 
+const logger = new Logger({ serviceName: 'budget-alerts' });
+// Snooze links in the messages of firing alerts, when the construct set the link URL and secret ARN.
+const links = await loadLinkSigner(process.env, logger);
+
 export const handler = createCheckHandler({
   config,
   tableName: environment.STATE_TABLE_NAME,
   topics,
   sns: new SNSClient({}),
   dynamodb: new DynamoDBClient({}),
-  logger: new Logger({ serviceName: 'budget-alerts' }),
+  logger,
   metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
   ssmCacheSeconds: environment.SSM_CACHE_TTL_SECONDS,
   env: process.env,
+  ...(links !== undefined && { links }),
 });

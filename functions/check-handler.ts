@@ -21,6 +21,9 @@ import { keyFromEnv } from '../lib/keys.js';
 import { METRIC_NAMES, SCHEDULE_DIMENSION } from '../lib/deployment.js';
 import { isSilenceEvent, runSilenceCommand, type SilenceResult } from './silence-commands.js';
 
+/** Time kept back from the Lambda timeout for planning, delivering and saving after the fetches. */
+const RUN_MARGIN_MS = 30_000;
+
 /** What one container needs; created once per container by `check-budgets.ts`, by tests directly. */
 export interface HandlerDeps {
   readonly config: BudgetsConfig;
@@ -90,6 +93,8 @@ export function createCheckHandler(deps: HandlerDeps) {
         dryRun: selection.dryRun,
         resolveKey: (account) => resolveKey(account, keys, internalKey, deps.env ?? {}),
         targets: publisher.targets,
+        // Fetches stop a margin before the Lambda timeout, so that the report is still saved and returned.
+        signal: AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - RUN_MARGIN_MS)),
         onDeliveryError: (alert, target, stage, error) =>
           logger.error('alert delivery step failed; it will be retried', { alert: alert.key, target, stage, error: (error as Error).message }),
       },

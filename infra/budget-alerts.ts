@@ -13,10 +13,12 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { BudgetsConfig } from '../lib/config.js';
+import { scheduleIntervalMs } from '../lib/schedule.js';
 import { addAlarms } from './alarms.js';
 import { attachApiKeys } from './api-keys.js';
 import { addCheckFunction } from './check-function.js';
 import { addDashboard, dashboardUrl } from './dashboard.js';
+import { addSnoozeLinks, attachSnoozeLinks, type SnoozeLinks } from './links.js';
 import { addSchedules } from './schedules.js';
 import { addStateTable, attachStateTable } from './state-table.js';
 import { addAlertTopics, attachAlertTopics, type AlertTopic } from './topics.js';
@@ -99,7 +101,28 @@ export interface BudgetAlertsProps {
    * @default a name CloudFormation generates
    */
   readonly dashboardName?: string;
+  /**
+   * Hours without a single successfully checked account before the heartbeat alarm fires (it also
+   * fires when the function does not run at all). Each schedule group has its own "not running" alarm
+   * besides (no run in two of its periods).
+   * @default 6, or two of the longest schedule's periods if that is longer
+   */
+  readonly heartbeatHours?: number;
+  /**
+   * Snooze links in the email and Chatbot card of every firing alert: a function behind a public Function URL (the
+   * signed token in each link is the authority), a signing secret generated in Secrets Manager, an alarm on 5xx.
+   * @default true
+   */
+  readonly snoozeLinks?: boolean;
+  /**
+   * Reserved concurrency of the snooze-link function: a throttle on how many pages it serves at once.
+   * @default 5, or `false` (none) when `reservedConcurrency` is `false` (the account cannot spare a reservation)
+   */
+  readonly snoozeLinkConcurrency?: number | false;
 }
+
+/** Snooze-link pages served at once, at most (reserved concurrency of the link function). */
+const SNOOZE_LINK_CONCURRENCY = 5;
 
 /** The props with every default filled in (the `@default`s above, in one place). */
 type ResolvedProps = Required<Omit<BudgetAlertsProps, 'parameterKmsKeyArn' | 'dashboardName'>> &
@@ -118,7 +141,16 @@ function withDefaults(props: BudgetAlertsProps): ResolvedProps {
     ssmCacheTtl: props.ssmCacheTtl ?? Duration.minutes(15),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    heartbeatHours: props.heartbeatHours ?? defaultHeartbeatHours(props.budgets),
+    snoozeLinks: props.snoozeLinks ?? true,
+    snoozeLinkConcurrency: props.snoozeLinkConcurrency ?? (props.reservedConcurrency === false ? false : SNOOZE_LINK_CONCURRENCY),
   };
+}
+
+/** Six hours, or two of the longest schedule's periods if that is longer (an account checked daily is not late after six hours). */
+function defaultHeartbeatHours(budgets: BudgetsConfig): number {
+  const longest = Math.max(...budgets.accounts.map((a) => scheduleIntervalMs(a.schedule)));
+  return Math.max(6, Math.ceil((2 * longest) / 3_600_000));
 }
 
 /**
@@ -142,6 +174,8 @@ export class BudgetAlerts extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   /** Console URL of the dashboard. */
   readonly dashboardUrl: string;
+  /** The snooze-link function, its URL and signing secret (undefined when `snoozeLinks` is false). */
+  readonly snoozeLinks?: SnoozeLinks;
 
   constructor(scope: Construct, id: string, props: BudgetAlertsProps) {
     super(scope, id);
@@ -160,9 +194,15 @@ export class BudgetAlerts extends Construct {
     });
     attachAlertTopics(check.function, alertTopics);
     attachStateTable(check.function, this.table);
+    if (resolved.snoozeLinks) {
+      const links = addSnoozeLinks(this, { ...resolved, table: this.table, topics: alertTopics.topics, reservedConcurrency: resolved.snoozeLinkConcurrency });
+      attachSnoozeLinks(check.function, links);
+      this.snoozeLinks = links;
+    }
 
     this.schedules = addSchedules(this, budgets, check.function);
-    this.alarms = addAlarms(this, { check, topics: alertTopics.topics });
+    const schedules = [...new Set(budgets.accounts.map((a) => a.schedule))];
+    this.alarms = addAlarms(this, { check, topics: alertTopics.topics, schedules, heartbeatHours: resolved.heartbeatHours });
     this.dashboard = addDashboard(this, { budgets, check, dashboardName: resolved.dashboardName });
 
     this.topicKey = alertTopics.topicKey;

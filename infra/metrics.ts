@@ -22,9 +22,9 @@ export function accountMetric(metricName: string, account: MetricAccount, line: 
   return functionMetric(metricName, { account: account.id, provider: account.provider }, line);
 }
 
-/** A metric the function emits once per run (checks failed, alerts sent). */
-export function runMetric(metricName: string, line: MetricLine): cloudwatch.Metric {
-  return functionMetric(metricName, {}, line);
+/** A metric the function emits once per run (checks failed, alerts sent), or per run of a group (`dimensions`). */
+export function runMetric(metricName: string, line: MetricLine, dimensions: Record<string, string> = {}): cloudwatch.Metric {
+  return functionMetric(metricName, dimensions, line);
 }
 
 function functionMetric(metricName: string, dimensions: Record<string, string>, line: MetricLine): cloudwatch.Metric {

@@ -16,7 +16,7 @@ import type { AlertPublisher } from './delivery/types.js';
 import { ProviderError } from './errors.js';
 import type { AccountFigures, AccountSnapshot } from './model.js';
 import type { HttpClient } from './providers/http.js';
-import { fetchSnapshot } from './providers/index.js';
+import { DEFAULT_ACCOUNT_DEADLINE_MS, fetchSnapshot } from './providers/index.js';
 import { redact } from './redact.js';
 import { toContractAlert, type AccountReport, type DeliveryReport, type Report } from './report.js';
 import { scheduleIntervalMs } from './schedule.js';
@@ -53,6 +53,10 @@ export interface CheckDeps {
    * a replay of the future, and the next live run discards it. @default () => now
    */
   readonly wallClock?: () => Date;
+  /** How long one account's fetch may take, retries included. @default DEFAULT_ACCOUNT_DEADLINE_MS (30 s) */
+  readonly accountDeadlineMs?: number;
+  /** Aborts every fetch still running (the Lambda sets it a margin before its own timeout). */
+  readonly signal?: AbortSignal;
   /** Told about every delivery step that failed (the alert is retried next run). */
   readonly onDeliveryError?: (alert: Alert, target: string, stage: DeliveryStage, error: unknown) => void;
 }
@@ -246,9 +250,19 @@ async function checkOne(deps: CheckDeps, account: AccountConfig, prior: AccountS
   let apiKey: string | undefined;
   try {
     apiKey = await deps.resolveKey(account);
+    // Every account has a deadline (a vendor paging slowly forever ends as a `timeout`), and the run may have one too.
+    const deadline = AbortSignal.timeout(deps.accountDeadlineMs ?? DEFAULT_ACCOUNT_DEADLINE_MS);
     const snapshot = await fetchSnapshot(
       account.provider,
-      { accountId: account.id, baseUrl: account.baseUrl, apiKey, window: zone.window, now },
+      {
+        accountId: account.id,
+        baseUrl: account.baseUrl,
+        ...(account.endpoint !== undefined && { endpoint: account.endpoint }),
+        apiKey,
+        window: zone.window,
+        now,
+        signal: deps.signal === undefined ? deadline : AbortSignal.any([deps.signal, deadline]),
+      },
       deps.http,
     );
     const wall = deps.wallClock?.() ?? now;

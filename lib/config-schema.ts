@@ -4,7 +4,9 @@ import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { unsafeInputIssues } from './config-guards.js';
 import { formatPath } from './format-path.js';
-import { PROVIDER_NAMES, SEVERITIES } from './model.js';
+import { jsonEndpointSchema } from './json-endpoint.js';
+import { jsonEndpointIssues, presetsJsonSchema } from './json-presets.js';
+import { ALERT_KINDS, PROVIDER_NAMES, SEVERITIES } from './model.js';
 
 const ACCOUNT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
@@ -56,6 +58,13 @@ const rulesShape = {
     })
     .optional(),
   renotifyHours: z.number().positive().optional(),
+  /** What one credit costs: reports, alerts and the digest show money beside credits. */
+  creditPrice: z
+    .strictObject({
+      amount: z.number().positive(),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as USD or EUR'),
+    })
+    .optional(),
   authExpiryWarnDays: z.number().positive().optional(),
   schedule: z
     .string()
@@ -68,20 +77,48 @@ const rulesShape = {
 
 const minSeverity = z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).default('warning');
 
-/** Who is told: each entry receives every alert at or above its minimum severity. */
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as 22:00 or 07:30');
+const accountPattern = z.string().regex(/^[a-z0-9-]+\*?$/, 'must be an account id, or an id prefix ending in * (video-*)');
+const kindPattern = z
+  .string()
+  .refine(
+    (kind) => (kind.endsWith('*') ? ALERT_KINDS.some((k) => k.startsWith(kind.slice(0, -1))) : (ALERT_KINDS as readonly string[]).includes(kind)),
+    `must be an alert kind (${ALERT_KINDS.join(', ')}) or a prefix ending in * (budget.*)`,
+  );
+
+/**
+ * What every notify entry may add: a minimum severity; routing to some accounts and kinds; quiet hours
+ * (only critical alerts get through; the rest follow when they end); a daily or weekly digest.
+ */
+const entryShape = {
+  minSeverity,
+  accounts: z.array(accountPattern).min(1).optional(),
+  kinds: z.array(kindPattern).min(1).optional(),
+  quietHours: z
+    .strictObject({ from: clockTime, to: clockTime, timezone: timeZoneSchema.optional() })
+    .refine((q) => q.from !== q.to, 'from and to must differ')
+    .optional(),
+  /** IANA zone of quietHours (unless they name their own) and of the digest's `at`. @default UTC */
+  timezone: timeZoneSchema.optional(),
+  digest: z.enum(['daily', 'weekly']).optional(),
+  /** When the digest is sent, in the entry's time zone (weekly: on Mondays). @default 08:00 */
+  at: clockTime.optional(),
+};
+
+/** Who is told: each entry receives the alerts at or above its minimum severity, of the accounts and kinds it names. */
 const notifyVariants = {
-  email: z.strictObject({ email: z.email('must be an email address'), minSeverity }),
+  email: z.strictObject({ email: z.email('must be an email address'), ...entryShape }),
   sms: z.strictObject({
     sms: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +15551234567'),
-    minSeverity,
+    ...entryShape,
   }),
-  https: z.strictObject({ https: z.url({ protocol: /^https$/, error: 'must be an https URL' }), minSeverity }),
+  https: z.strictObject({ https: z.url({ protocol: /^https$/, error: 'must be an https URL' }), ...entryShape }),
   slack: z.strictObject({
     slack: z.strictObject({
       workspaceId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack workspace id such as T0123ABCD'),
       channelId: z.string().regex(/^[A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD'),
     }),
-    minSeverity,
+    ...entryShape,
   }),
 };
 const NOTIFY_KINDS = Object.keys(notifyVariants) as (keyof typeof notifyVariants)[];
@@ -98,11 +135,16 @@ const accountSchema = z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .optional(),
     apiKey: apiKeySchema,
+    /** provider json (and its presets): where the balance is and how to ask for it. */
+    endpoint: jsonEndpointSchema.optional(),
     ...rulesShape,
   })
   .superRefine((account, ctx) => {
     if (account.provider === 'account-api' && account.baseUrl === undefined) {
       ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'is required for provider account-api' });
+    }
+    for (const issue of jsonEndpointIssues(account.provider, account.baseUrl, account.endpoint)) {
+      ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
     }
   })
   .transform((account) => ({
@@ -152,6 +194,7 @@ export function validateBudgets(input: unknown, file: string): BudgetsConfig {
   }
 
   let notify: NotifyTarget[] = [];
+  const notifyIndexes: number[] = [];
   if (top.data.notify !== undefined) {
     if (!Array.isArray(top.data.notify)) {
       issues.push({ file, path: 'notify', message: 'must be a list' });
@@ -164,7 +207,10 @@ export function validateBudgets(input: unknown, file: string): BudgetsConfig {
           return;
         }
         const parsed = notifyVariants[kind].safeParse(entry, { reportInput: true });
-        if (parsed.success) notify.push(parsed.data);
+        if (parsed.success) {
+          notify.push(parsed.data);
+          notifyIndexes.push(index);
+        }
         else issues.push(...toIssues(parsed.error, file, ['notify', index]));
       });
     }
@@ -189,6 +235,7 @@ export function validateBudgets(input: unknown, file: string): BudgetsConfig {
     if (parsed.success) accounts.push(parsed.data);
     else issues.push(...toIssues(parsed.error, file, ['accounts', index]));
   });
+  issues.push(...notifyRoutingIssues(notify, notifyIndexes, accounts, file));
   if (issues.length > 0) throw new ConfigError(issues);
   return { accounts, notify };
 }
@@ -210,7 +257,7 @@ export function budgetsJsonSchema(): Record<string, unknown> {
     properties: {
       defaults: { ...defaults, description: 'Merged into every account (the account wins).' },
       notify: notifyJson,
-      accounts: { type: 'array', minItems: 1, items: account },
+      accounts: { type: 'array', minItems: 1, items: { ...account, ...presetsJsonSchema(account) } },
     },
   };
 }
@@ -260,4 +307,34 @@ function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What the schema cannot see alone: routing that names no account of the file, and digests for SMS. */
+function notifyRoutingIssues(
+  notify: readonly NotifyTarget[],
+  indexes: readonly number[],
+  accounts: readonly AccountConfig[],
+  file: string,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const endpoints = new Map<string, number>();
+  notify.forEach((entry, i) => {
+    const index = indexes[i] ?? i;
+    const endpoint = JSON.stringify('email' in entry ? entry.email : 'sms' in entry ? entry.sms : 'https' in entry ? entry.https : entry.slack);
+    const first = endpoints.get(endpoint);
+    if (first !== undefined) issues.push({ file, path: formatPath(['notify', index]), message: `repeats the endpoint of notify[${first}]; give one entry its routing` });
+    else endpoints.set(endpoint, index);
+    entry.accounts?.forEach((pattern, j) => {
+      const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
+      const found = accounts.some((a) => (prefix === undefined ? a.id === pattern : a.id.startsWith(prefix)));
+      if (!found) issues.push({ file, path: formatPath(['notify', index, 'accounts', j]), message: `matches no account of this file (a typo would silence this entry)` });
+    });
+    if ('sms' in entry && entry.digest !== undefined) {
+      issues.push({ file, path: formatPath(['notify', index, 'digest']), message: 'an SMS cannot carry a digest; give it to an email or Slack entry' });
+    }
+    if (entry.at !== undefined && entry.digest === undefined) {
+      issues.push({ file, path: formatPath(['notify', index, 'at']), message: 'is the time of the digest: set digest: daily or weekly too' });
+    }
+  });
+  return issues;
 }

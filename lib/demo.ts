@@ -94,4 +94,16 @@ const DEMO_RULES: Record<string, readonly string[]> = {
   ],
   'images-prod': ['    budget: { monthly: 500, alertAt: [80, 100] }', '    balance: { below: 100 }'],
   'images-staging': ['    balance: { below: 100, runwayDays: 14 }'],
+  // Any JSON credit API: where the balance is and how to ask for it (see "Any credit API" in the README).
+  'credits-api': [
+    '    endpoint:',
+    '      path: /v1/account/balance',
+    '      auth: { header: Authorization, value: "Bearer {key}" }',
+    '      available: data.remaining',
+    '      currency: { path: data.currency }',
+    '    budget: { monthly: 600, alertAt: [50, 80, 100] }',
+    '    balance: { below: 150 }',
+  ],
+  // A preset: OpenRouter's documented endpoint and mapping, nothing to configure but the key.
+  'router-prod': ['    budget: { monthly: 100, alertAt: [50, 80] }', '    balance: { below: 50 }'],
 };

@@ -1,8 +1,24 @@
 // The vocabulary every layer shares. Imports nothing: budget/, alerts/, state/, config and infra read
 // the vendors, severities and alert kinds from here, never from the adapters' folder.
 
-/** The vendors we can watch. */
-export const PROVIDER_NAMES = ['pictory', 'account-api', 'pixelcut'] as const;
+/** The presets of the `json` provider: a vendor's credit endpoint with its documented mapping (lib/json-presets.ts). */
+export const PRESET_PROVIDER_NAMES = [
+  'openrouter',
+  'elevenlabs',
+  'deepl',
+  'deepgram',
+  'stability',
+  'runway',
+  'fal',
+  'twilio',
+  'telnyx',
+  'deepseek',
+  'imagerouter',
+] as const;
+export type PresetProviderName = (typeof PRESET_PROVIDER_NAMES)[number];
+
+/** The vendors we can watch: our own adapters, `json` (any JSON credit API) and its presets. */
+export const PROVIDER_NAMES = ['pictory', 'account-api', 'pixelcut', 'json', ...PRESET_PROVIDER_NAMES] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** Alert severities, least severe first; a target with minimum S receives every alert at or above S. */

@@ -1,5 +1,4 @@
-import type { ProviderName } from '../../lib/model.js';
-import type { AccountNeeds } from './workload.js';
+import type { AccountNeeds, ProviderName } from './workload.js';
 
 /** The limits a check runs under. */
 export interface CheckLimits {

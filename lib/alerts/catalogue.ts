@@ -12,6 +12,7 @@ import {
   periodName,
   reloadSentence,
   requestsFailed,
+  setAsideSentence,
   share,
   usedOf,
 } from './sentences.js';
@@ -52,6 +53,16 @@ function clearedText({ account, kind, facts }: Describable): AlertText {
   return { title: `${account}: ${kind} alert cleared`, message: joinSentences('The condition no longer holds.', availabilitySentence(facts)) };
 }
 
+/** What a forecast extrapolates: `At about 20 credits a day over the last 7 days,`, or the rate unnamed. */
+function forecastBasis(f: FindingFacts): string {
+  const rate = burnRate(f);
+  if (rate !== undefined) return `At ${rate},`;
+  if (f.rateDays === undefined) return 'At the current burn rate';
+  return f.rateBasis === 'little-history'
+    ? `With no regular use yet (only ${formatDays(f.rateDays)} of history so far),`
+    : `With no regular use over the last ${formatDays(f.rateDays)},`;
+}
+
 /** `the alert level` when a resolved state no longer knows its threshold. */
 function levelText(threshold: number | undefined, format: (t: number) => string): string {
   return threshold !== undefined ? format(threshold) : 'the alert level';
@@ -90,9 +101,10 @@ export const CATALOGUE: Readonly<Record<AlertKind, KindEntry>> = {
       return {
         title: `${a}: on track to use ${formatPercent(t ?? v ?? 0)} of the monthly budget`,
         message: joinSentences(
-          `At the current burn rate ${periodName(f)} ends with about ${amount(forecast, f)} used` +
+          `${forecastBasis(f)} ${periodName(f)} ends with about ${amount(forecast, f)} used` +
             (f.budget !== undefined ? `, ${share(forecast, f.budget)} of the monthly budget of ${formatNumber(f.budget)}.` : '.'),
           f.used !== undefined ? `Used so far: ${formatNumber(f.used)}.` : undefined,
+          setAsideSentence(f),
           availabilitySentence(f),
         ),
       };
@@ -116,7 +128,7 @@ export const CATALOGUE: Readonly<Record<AlertKind, KindEntry>> = {
         title: (f.available ?? v ?? 0) <= 0 ? `${a}: out of credits` : `${a}: balance below ${amount(t ?? 0, f)}`,
         message: joinSentences(
           `Available: ${amount(f.available ?? v ?? 0, f)}${t !== undefined ? ` (alert below ${formatNumber(t)})` : ''}.`,
-          f.runwayDays !== undefined && rate !== undefined ? `At ${rate} that lasts about ${formatDays(f.runwayDays)}.` : undefined,
+          f.runwayDays !== undefined && rate !== undefined ? `At ${rate}, that lasts about ${formatDays(f.runwayDays)}.` : undefined,
         ),
       };
     },
@@ -143,9 +155,9 @@ export const CATALOGUE: Readonly<Record<AlertKind, KindEntry>> = {
         message: joinSentences(
           `Available: ${amount(f.available ?? 0, f)}.`,
           rate !== undefined && runway !== undefined
-            ? `At the trailing 7-day average of ${rate}, that lasts about ${formatDays(runway)}` +
-                (t !== undefined ? ` (alert under ${formatDays(t)}).` : '.')
+            ? `At ${rate}, that lasts about ${formatDays(runway)}` + (t !== undefined ? ` (alert under ${formatDays(t)}).` : '.')
             : undefined,
+          setAsideSentence(f),
         ),
       };
     },

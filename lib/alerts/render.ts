@@ -16,8 +16,17 @@ export const CHATBOT_LIMITS = { title: 250, description: 8000, nextSteps: 5, nex
 /** A label and its value, e.g. `['Available', '88 credits']`. */
 type DetailLine = readonly [label: string, value: string];
 
-/** The email form: a subject of at most 100 characters with a severity tag, and a full plain-text body. */
-export function renderEmail(alert: Alert): { subject: string; text: string } {
+/** A link a message offers its reader, e.g. "Snooze 1 day" (see lib/links/). */
+export interface MessageLink {
+  readonly label: string;
+  readonly url: string;
+}
+
+/**
+ * The email form: a subject of at most 100 characters with a severity tag, and a full plain-text body;
+ * `links` (a firing alert's snooze links) become a block of their own before the alert key.
+ */
+export function renderEmail(alert: Alert, links: readonly MessageLink[] = []): { subject: string; text: string } {
   const subject = truncate(oneLine(`[${tagOf(alert)}] ${alert.title}`), EMAIL_SUBJECT_MAX);
   // Blocks separated by a blank line; a new part of the mail (links, say) is one more block.
   const blocks: (readonly string[])[] = [
@@ -25,9 +34,19 @@ export function renderEmail(alert: Alert): { subject: string; text: string } {
     [alert.message],
     emailSection('Details', detailLines(alert).map(([label, value]) => `${`${label}:`.padEnd(14)} ${value}`)),
     emailSection('What to do next', adviseNextSteps(alert, alert.status).map((step) => `- ${step}`)),
+    ...(links.length > 0 ? [emailLinkLines(links)] : []),
     [`Alert key: ${alert.key}`, `Decided at: ${alert.at}`],
   ];
   return { subject, text: `${blocks.map((block) => block.join('\n')).join('\n\n')}\n` };
+}
+
+/** The email block of links, whole: a shortened email appends it after the cut (see sns-publisher.ts). */
+export function renderEmailLinks(links: readonly MessageLink[]): string {
+  return emailLinkLines(links).join('\n');
+}
+
+function emailLinkLines(links: readonly MessageLink[]): string[] {
+  return emailSection('Snooze (each link opens a page that asks before it changes anything)', links.map((link) => `${link.label}: ${link.url}`));
 }
 
 /** A heading and its lines, indented under it. */
@@ -63,14 +82,18 @@ export interface ChatbotNotification {
   };
 }
 
-/** The Slack/Teams form (AWS Chatbot custom notification), threaded per account and condition. */
-export function renderChatbot(alert: Alert): ChatbotNotification {
+/**
+ * The Slack/Teams form (AWS Chatbot custom notification), threaded per account and condition; `links`
+ * end the description as one line that is never cut.
+ */
+export function renderChatbot(alert: Alert, links: readonly MessageLink[] = []): ChatbotNotification {
   const description = [
     alert.message,
     '',
     ...detailLines(alert).map(([label, value]) => `*${label}:* ${value}`),
     `*Key:* \`${alert.key}\``,
   ].join('\n');
+  const linkLine = links.length > 0 ? `\n*Snooze:* ${links.map((link) => `<${link.url}|${link.label}>`).join(' · ')}` : '';
   const keywords = [alert.account, alert.kind, alert.severity, alert.status, alert.provider].map((k) =>
     truncate(k, CHATBOT_LIMITS.keyword),
   );
@@ -80,7 +103,7 @@ export function renderChatbot(alert: Alert): ChatbotNotification {
     content: {
       textType: 'client-markdown',
       title: truncate(oneLine(`${emojiOf(alert)} ${alert.title}`), CHATBOT_LIMITS.title),
-      description: truncate(description, CHATBOT_LIMITS.description),
+      description: truncate(description, CHATBOT_LIMITS.description - linkLine.length) + linkLine,
       nextSteps: adviseNextSteps(alert, alert.status)
         .slice(0, CHATBOT_LIMITS.nextSteps)
         .map((step) => truncate(step, CHATBOT_LIMITS.nextStep)),

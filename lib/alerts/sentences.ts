@@ -23,9 +23,30 @@ export function periodName(f: FindingFacts): string {
   return f.period ?? 'this period';
 }
 
-/** The burn rate behind runway figures (`42 a day`), or undefined when the finding has none. */
+/**
+ * The burn rate behind runway and forecast figures and the days it covers: `about 42 credits a day over
+ * the last 7 days`, `about 40 credits a day over the last 3 days, since use changed`, `about 30 credits a
+ * day (only 1.5 days of history so far)`; `42 a day` when the finding does not say over which days;
+ * undefined when it has no rate.
+ */
 export function burnRate(f: FindingFacts): string | undefined {
-  return f.averageDailyUsed !== undefined ? `${formatNumber(f.averageDailyUsed)} a day` : undefined;
+  if (f.averageDailyUsed === undefined) return undefined;
+  if (f.rateDays === undefined) return `${formatNumber(f.averageDailyUsed)} a day`;
+  const rate = `about ${amount(f.averageDailyUsed, f)} a day`;
+  switch (f.rateBasis) {
+    case 'little-history':
+      return `${rate} (only ${formatDays(f.rateDays)} of history so far)`;
+    case 'changed':
+      return `${rate} over the last ${formatDays(f.rateDays)}, since use changed`;
+    default:
+      return `${rate} over the last ${formatDays(f.rateDays)}`;
+  }
+}
+
+/** `A one-off use of 900 credits is left out of the rate.`, or undefined when nothing was. */
+export function setAsideSentence(f: FindingFacts): string | undefined {
+  if (f.rateSetAside === undefined || f.rateSetAside <= 0) return undefined;
+  return `A one-off use of ${amount(f.rateSetAside, f)} is left out of the rate.`;
 }
 
 /** Failed out of all requests: `24 of 200 requests`. */

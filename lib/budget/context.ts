@@ -50,8 +50,8 @@ export function buildContext(input: EvaluationInput): RuleContext {
   const calendar = input.calendar ?? zonedCalendar(account.timezone);
   const period = periodIn(calendar, now);
   const used = consumptionThrough(ledger, period.start, now);
-  const burn = estimateBurnRate({ ledger, now, historyFrom: input.historyFrom });
-  const forecast = forecastConsumption({ used, now, period, burn });
+  const burn = estimateBurnRate({ ledger, now, historyFrom: input.historyFrom, ledgerFrom: snapshot.ledgerFrom });
+  const forecast = forecastConsumption({ used, now, period, rate: burn });
   const runway = runwayDays(snapshot.balance.available, burn);
   const monthly = account.budget && account.budget.monthly > 0 ? account.budget.monthly : undefined;
   const facts = sharedFacts({ snapshot, period, used, monthly, forecast, runway, burn });
@@ -103,8 +103,19 @@ function sharedFacts(input: {
     available: snapshot.balance.available,
     ...(snapshot.balance.currency !== undefined && { currency: snapshot.balance.currency }),
     ...(runway !== undefined && { runwayDays: round2(runway) }),
-    ...(burn.perDay > 0 && { averageDailyUsed: round2(burn.perDay) }),
+    ...rateFacts(burn),
     ...(reload?.threshold !== undefined && { reloadThreshold: reload.threshold }),
     ...(reload?.amount !== undefined && { reloadAmount: reload.amount }),
+  };
+}
+
+/** The burn rate and what it covers, for texts that say "about 20 credits a day over the last 7 days". */
+function rateFacts(burn: BurnRate): FindingFacts {
+  if (burn.perDay <= 0 && burn.setAside <= 0) return {};
+  return {
+    ...(burn.perDay > 0 && { averageDailyUsed: round2(burn.perDay) }),
+    rateDays: round2(burn.days),
+    rateBasis: burn.basis,
+    ...(burn.setAside > 0 && { rateSetAside: round2(burn.setAside) }),
   };
 }

@@ -133,17 +133,23 @@ export function startOfDayIn(calendar: ZonedCalendar, at: Date, offsetDays = 0):
   return calendar.startOfLocalDate(p.year, p.month, p.day + offsetDays);
 }
 
-/** Days of full history the trailing figures (burn rate, spike median) need before today. */
+/** Days of full history the spike median needs before today. */
 export const TRAILING_DAYS = 7;
 
 /**
+ * Days the burn rate looks back: a burst seen twice within two weeks recurs (a weekly batch) and is part
+ * of the rate; seen once, it is a one-off.
+ */
+export const RATE_LOOKBACK_DAYS = 14;
+
+/**
  * The ledger window a check must fetch: from the earlier of the period start and the start of the local
- * day 7 days before today (so the burn rate and the spike median see full days), to `now`.
+ * day 14 days before today (so the burn rate sees two whole weeks, and the spike median full days), to `now`.
  */
 export function ledgerWindowIn(calendar: ZonedCalendar, now: Date): { from: Date; to: Date } {
   const periodStart = periodIn(calendar, now).start;
-  const weekStart = startOfDayIn(calendar, now, -TRAILING_DAYS);
-  return { from: periodStart < weekStart ? periodStart : weekStart, to: now };
+  const lookbackStart = startOfDayIn(calendar, now, -RATE_LOOKBACK_DAYS);
+  return { from: periodStart < lookbackStart ? periodStart : lookbackStart, to: now };
 }
 
 function pad2(n: number): string {

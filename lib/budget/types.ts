@@ -1,4 +1,5 @@
 import type { AlertKind, ProviderName, Severity } from '../model.js';
+import type { RateBasis } from './burn-rate.js';
 
 /**
  * Where a condition stands at this check.
@@ -28,8 +29,14 @@ export interface FindingFacts {
   readonly consecutiveFailures?: number;
   readonly errorCode?: string;
   readonly errorMessage?: string;
-  /** Trailing 7-day average consumption per day (the runway's rate). */
+  /** The burn rate, credits per 24 h, that runway and the forecast use. */
   readonly averageDailyUsed?: number;
+  /** The days the burn rate was measured over (whole days back from the check, or the history so far). */
+  readonly rateDays?: number;
+  /** How the burn rate was measured: the usual week, since a change, or from little history. */
+  readonly rateBasis?: RateBasis;
+  /** Credits of a one-off burst left out of the burn rate. */
+  readonly rateSetAside?: number;
   /** The local day a daily event (usage spike) refers to, `YYYY-MM-DD`. */
   readonly day?: string;
   /** When an auto-reload happened (ISO). */

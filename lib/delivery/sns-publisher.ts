@@ -1,5 +1,5 @@
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
-import { renderChatbot, renderEmail, renderJson, renderSms } from '../alerts/render.js';
+import { renderChatbot, renderEmail, renderEmailLinks, renderJson, renderSms, type MessageLink } from '../alerts/render.js';
 import type { AlertJson } from '../report.js';
 import type { DeliveryTarget } from '../alerts/routing.js';
 import { truncate, TYPOGRAPHY_TO_ASCII } from '../alerts/text.js';
@@ -24,10 +24,7 @@ export interface SnsPublisherOptions {
 }
 
 /** A link a message offers its reader, e.g. "Snooze 1 day". */
-export interface AlertLink {
-  readonly label: string;
-  readonly url: string;
-}
+export type AlertLink = MessageLink;
 
 /** The links to put in an alert's messages. */
 export type AlertLinks = (alert: Alert) => readonly AlertLink[];
@@ -78,22 +75,22 @@ export function topicTargets(topics: readonly SnsTopic[]): (DeliveryTarget & { r
   return [...byArn.values()].map((topic) => ({ id: `topic:${topic.minSeverity}`, minSeverity: topic.minSeverity, arn: topic.arn }));
 }
 
-/** The Publish input of one alert for one topic. */
-export function buildPublishInput(alert: Alert, topicArn: string): PublishCommandInput {
+/** The Publish input of one alert for one topic; `links` go into its email and Chatbot card. */
+export function buildPublishInput(alert: Alert, topicArn: string, links: readonly AlertLink[] = []): PublishCommandInput {
   const subject = snsSubject(renderEmail(alert).subject, alert);
   const attributes = messageAttributes(alert);
   return {
     TopicArn: topicArn,
     MessageStructure: 'json',
-    Message: fittingMessage(alert, subject, attributes),
+    Message: fittingMessage(alert, subject, attributes, links),
     Subject: subject,
     MessageAttributes: attributes,
   };
 }
 
 /** The per-protocol bodies of an alert, unshortened. */
-export function renderSnsBodies(alert: Alert): SnsMessageBodies {
-  return bodiesOf(alert, renderJson(alert), renderEmail(alert).text);
+export function renderSnsBodies(alert: Alert, links: readonly AlertLink[] = []): SnsMessageBodies {
+  return bodiesOf(alert, renderJson(alert), renderEmail(alert, links).text, links);
 }
 
 /** Bytes SNS counts against its size limit: the message, the subject and every attribute's name, type and value. */
@@ -118,7 +115,7 @@ export function createSnsPublisher(options: SnsPublisherOptions): AlertPublisher
       if (arn === undefined) throw new PublishError(`Publishing alert ${alert.key}: no SNS topic for target ${target.id}`);
       try {
         // Throttling is retried by the SDK's own retry strategy before a rejection reaches us.
-        await client.send(new PublishCommand(buildPublishInput(alert, arn)));
+        await client.send(new PublishCommand(buildPublishInput(alert, arn, options.links?.(alert))));
       } catch (error) {
         throw new PublishError(`Publishing alert ${alert.key} to SNS topic ${arn} failed: ${(error as Error)?.name ?? 'Error'}`, {
           cause: error,
@@ -136,13 +133,18 @@ function refusedBySns(error: unknown): boolean {
 }
 
 /** The JSON `Message`: the full bodies when they fit, else progressively shortened ones marked truncated. */
-function fittingMessage(alert: Alert, subject: string, attributes: Record<string, MessageAttributeValue>): string {
+function fittingMessage(
+  alert: Alert,
+  subject: string,
+  attributes: Record<string, MessageAttributeValue>,
+  links: readonly AlertLink[],
+): string {
   const fits = (message: string): boolean =>
     publishSizeOf({ Message: message, Subject: subject, MessageAttributes: attributes }) <= SNS_MAX_MESSAGE_BYTES;
-  const full = JSON.stringify(renderSnsBodies(alert));
+  const full = JSON.stringify(renderSnsBodies(alert, links));
   if (fits(full)) return full;
   for (const cap of SHRINK_CAPS) {
-    const message = JSON.stringify(shrunkBodies(alert, cap));
+    const message = JSON.stringify(shrunkBodies(alert, cap, links));
     if (fits(message)) return message;
   }
   // Only reachable if fields we never cut (key, account, ...) are themselves enormous: a bug upstream.
@@ -151,9 +153,10 @@ function fittingMessage(alert: Alert, subject: string, attributes: Record<string
 
 /**
  * Bodies rendered from a copy of the alert whose free text is cut to `cap` characters; the machine JSON
- * drops `facts` (the renderers have already turned them into text) and says `truncated: true`.
+ * drops `facts` (the renderers have already turned them into text) and says `truncated: true`. The
+ * email's links come after the cut, whole.
  */
-function shrunkBodies(alert: Alert, cap: number): SnsMessageBodies {
+function shrunkBodies(alert: Alert, cap: number, links: readonly AlertLink[]): SnsMessageBodies {
   const short: Alert = {
     ...alert,
     title: truncate(alert.title, cap),
@@ -161,11 +164,12 @@ function shrunkBodies(alert: Alert, cap: number): SnsMessageBodies {
     facts: capFactStrings(alert.facts, cap),
   };
   const machine: SnsAlertJson = { ...renderJson(short), facts: {}, truncated: true };
-  const email = `${truncate(renderEmail(short).text, cap * 2)}\n${TRUNCATION_NOTE}\n`;
-  return bodiesOf(short, machine, email);
+  const linkBlock = links.length > 0 ? `\n${renderEmailLinks(links)}\n` : '';
+  const email = `${truncate(renderEmail(short).text, cap * 2)}\n${TRUNCATION_NOTE}\n${linkBlock}`;
+  return bodiesOf(short, machine, email, links);
 }
 
-function bodiesOf(alert: Alert, machine: SnsAlertJson, emailText: string): SnsMessageBodies {
+function bodiesOf(alert: Alert, machine: SnsAlertJson, emailText: string, links: readonly AlertLink[]): SnsMessageBodies {
   const json = JSON.stringify(machine);
   return {
     default: `${alert.title}\n\n${alert.message}`,
@@ -173,7 +177,7 @@ function bodiesOf(alert: Alert, machine: SnsAlertJson, emailText: string): SnsMe
     'email-json': json,
     sms: renderSms(alert),
     // AWS Chatbot subscribes through an https endpoint and renders the custom-notification JSON it finds in the body.
-    https: JSON.stringify(renderChatbot(alert)),
+    https: JSON.stringify(renderChatbot(alert, links)),
     sqs: json,
     lambda: json,
   };

@@ -1,14 +1,11 @@
 import { ProviderAuthError, ProviderRequestError, ProviderResponseError } from '../errors.js';
 import type { ProviderName } from '../model.js';
 import { redact } from '../redact.js';
+import { readBody, type BodyRead } from './body.js';
+import { VendorGates, type VendorLimits } from './gates.js';
+import { vendorSays, vendorText } from './vendor-text.js';
 
-/** Limits shared by every request one client sends to one vendor. */
-export interface VendorLimits {
-  /** Requests in flight at once. */
-  readonly concurrency?: number;
-  /** Requests started per second per `rateKey` (per vendor when there is none); unlimited if absent. */
-  readonly perSecond?: number;
-}
+export { DEFAULT_LIMITS, type VendorLimits } from './gates.js';
 
 export interface HttpClientOptions {
   readonly fetch?: typeof fetch;
@@ -28,6 +25,7 @@ export interface HttpClientOptions {
   /** A longer `Retry-After` is shortened to this. */
   readonly maxRetryAfterMs?: number;
   readonly userAgent?: string;
+  /** Overrides the vendors' own limits (their adapters'), per vendor. */
   readonly limits?: Partial<Record<ProviderName, VendorLimits>>;
 }
 
@@ -41,6 +39,12 @@ export interface JsonRequest {
   readonly rateKey?: string;
   /** Lets an adapter take a non-2xx answer as data (e.g. Pixelcut's 403 for an empty account). */
   readonly acceptStatus?: (status: number, body: unknown) => boolean;
+  /** The vendor's own limits (its adapter's); `HttpClientOptions.limits` overrides them. */
+  readonly limits?: VendorLimits;
+  /** The largest decoded body accepted. @default DEFAULT_MAX_BODY_BYTES */
+  readonly maxBodyBytes?: number;
+  /** The account's overall deadline: when it aborts, waiting, retrying and reading stop (a `timeout` error). */
+  readonly signal?: AbortSignal;
 }
 
 export interface JsonResponse {
@@ -50,27 +54,17 @@ export interface JsonResponse {
 }
 
 export interface HttpClient {
-  /** GETs a JSON document with timeouts, retries, rate limits and redacted errors. */
+  /** GETs a JSON document with timeouts, retries, rate limits, a body cap and redacted errors. */
   getJson(request: JsonRequest): Promise<JsonResponse>;
 }
 
 export const DEFAULT_USER_AGENT = 'budget-alerts/0.1 (prepaid API-credit budget monitor)';
-
-/**
- * Pixelcut allows about 5 requests per second per account (key); the others publish no limit. The
- * concurrency caps are ours, to stay a polite client of one vendor: with 32 in flight a check of 1,000
- * accounts runs at its CPU's pace against 50 ms vendors, where 8 made it take 3.7 times as long (see
- * the README's Performance section).
- */
-export const DEFAULT_VENDOR_LIMITS: Readonly<Record<ProviderName, VendorLimits>> = Object.freeze({
-  pictory: Object.freeze({ concurrency: 32 }),
-  'account-api': Object.freeze({ concurrency: 32 }),
-  pixelcut: Object.freeze({ concurrency: 32, perSecond: 5 }),
-});
-
-const MAX_BODY_EXCERPT = 200;
-const RATE_WINDOW_MS = 1_000;
-
+/** A balance fits in a few hundred bytes; a month of ledger needs more (those adapters say how much). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Deeper JSON is no vendor's answer, and walking it could exhaust the stack. */
+export const MAX_JSON_DEPTH = 64;
+/** Same-origin redirects followed before giving up (another origin is never followed). */
+const MAX_REDIRECTS = 3;
 
 /** Full-jitter backoff before retry number `retry` (0-based): uniform in [0, min(max, base·2^retry)). */
 export function backoffDelayMs(
@@ -108,183 +102,225 @@ export function urlPath(url: string): string {
   }
 }
 
+interface Settings {
+  readonly fetch: typeof fetch;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly wallClock: () => number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly maxRetryAfterMs: number;
+  readonly userAgent: string;
+}
+
 /** Creates a client whose limits are shared by every request sent through it. */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const fetchFn = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
-  const now = options.now ?? (() => performance.now());
-  const wallClock = options.wallClock ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const retries = options.retries ?? 3;
-  const baseDelayMs = options.baseDelayMs ?? 250;
-  const maxDelayMs = options.maxDelayMs ?? 8_000;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-
-  const semaphores = new Map<ProviderName, Semaphore>();
-  const rateWindows = new Map<string, RateWindow>();
-  const limitsOf = (provider: ProviderName): VendorLimits => ({
-    ...DEFAULT_VENDOR_LIMITS[provider],
-    ...options.limits?.[provider],
-  });
-  const semaphoreOf = (provider: ProviderName): Semaphore => {
-    let semaphore = semaphores.get(provider);
-    if (semaphore === undefined) {
-      semaphore = new Semaphore(Math.max(1, limitsOf(provider).concurrency ?? Infinity));
-      semaphores.set(provider, semaphore);
-    }
-    return semaphore;
+  const settings: Settings = {
+    fetch: options.fetch ?? globalThis.fetch,
+    sleep,
+    random: options.random ?? Math.random,
+    wallClock: options.wallClock ?? Date.now,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    retries: options.retries ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 250,
+    maxDelayMs: options.maxDelayMs ?? 8_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
   };
-  const rateWindowOf = (provider: ProviderName, rateKey: string | undefined): RateWindow | undefined => {
-    const perSecond = limitsOf(provider).perSecond;
-    if (perSecond === undefined || !(perSecond > 0)) return undefined;
-    const key = `${provider}\u0000${rateKey ?? ''}`;
-    let window = rateWindows.get(key);
-    if (window === undefined) {
-      window = new RateWindow(Math.max(1, Math.floor(perSecond)), now, sleep);
-      rateWindows.set(key, window);
-    }
-    return window;
-  };
-
-  /** One attempt, inside the vendor's limits. */
-  async function attempt(request: JsonRequest): Promise<AttemptResult> {
-    const releaseRate = await rateWindowOf(request.provider, request.rateKey)?.acquire();
-    const semaphore = semaphoreOf(request.provider);
-    await semaphore.acquire();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    try {
-      const response = await fetchFn(request.url, {
-        method: 'GET',
-        headers: { 'User-Agent': userAgent, Accept: 'application/json', ...request.headers },
-        signal: controller.signal,
-        // Following a redirect could carry a key header (X-API-KEY survives cross-origin hops) elsewhere.
-        redirect: 'manual',
-      });
-      const text = await response.text();
-      return { kind: 'response', status: response.status, headers: response.headers, text };
-    } catch (error) {
-      if (timedOut) return { kind: 'timeout' };
-      return { kind: 'network', detail: describeNetworkError(error) };
-    } finally {
-      clearTimeout(timer);
-      semaphore.release();
-      releaseRate?.();
-    }
-  }
-
-  return {
-    async getJson(request) {
-      const where = `${request.provider} GET ${urlPath(request.url)}`;
-      const fail = (message: string): string => redact(`${where}: ${message}`, request.secrets);
-      const attempts = retries + 1;
-      let last: AttemptResult | undefined;
-      for (let n = 1; n <= attempts; n += 1) {
-        const result = await attempt(request);
-        last = result;
-        if (result.kind === 'response') {
-          const body = parseJson(result.text);
-          const status = result.status;
-          if (request.acceptStatus?.(status, body.ok ? body.value : undefined) === true) {
-            return { status, body: body.ok ? body.value : undefined, headers: result.headers };
-          }
-          if (status >= 200 && status < 300) {
-            if (body.ok) return { status, body: body.value, headers: result.headers };
-            const contentType = result.headers.get('content-type') ?? 'no content type';
-            throw new ProviderResponseError(
-              fail(`HTTP ${status} body is not JSON (${contentType}): ${excerpt(result.text, request.secrets)}`),
-              '',
-              { cause: new Error(redact(body.error, request.secrets)) },
-            );
-          }
-          if (!isRetryableStatus(status)) {
-            const vendorSays = describeErrorBody(body.ok ? body.value : undefined, result.text, request.secrets);
-            if (isEdgeBlock(status, result.text)) {
-              // Not the key's fault: the vendor's edge refused this client (Cloudflare 1010).
-              throw new ProviderRequestError(
-                fail(`HTTP ${status} blocked by the vendor's edge (User-Agent or client rejected): ${vendorSays}`),
-                { code: 'request', status, attempts: n },
-              );
-            }
-            if (status >= 300 && status < 400) {
-              throw new ProviderRequestError(
-                fail(`HTTP ${status} redirect to ${redirectTarget(result.headers, request.url)} not followed; check the base URL`),
-                { code: 'request', status, attempts: n },
-              );
-            }
-            if (status === 401 || status === 403) {
-              throw new ProviderAuthError(fail(`HTTP ${status} credentials rejected: ${vendorSays}`), status);
-            }
-            throw new ProviderRequestError(fail(`HTTP ${status} request refused: ${vendorSays}`), {
-              code: 'request',
-              status,
-              attempts: n,
-            });
-          }
-        }
-        if (n === attempts) break;
-        const retryAfter =
-          result.kind === 'response' ? parseRetryAfter(result.headers.get('retry-after'), wallClock()) : undefined;
-        const delay =
-          retryAfter !== undefined
-            ? Math.min(retryAfter, maxRetryAfterMs)
-            : backoffDelayMs(n - 1, { baseDelayMs, maxDelayMs, random });
-        await sleep(delay);
-      }
-      throw finalError(last, attempts, fail, request.secrets, timeoutMs);
-    },
-  };
+  const gates = new VendorGates(options.limits, options.now ?? (() => performance.now()), sleep);
+  return { getJson: (request) => getJson(settings, gates, request) };
 }
 
+/** What one attempt came to. */
 type AttemptResult =
-  | { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly text: string }
+  | { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly body: BodyRead }
   | { readonly kind: 'timeout' }
+  | { readonly kind: 'deadline' }
   | { readonly kind: 'network'; readonly detail: string };
 
-function finalError(
-  last: AttemptResult | undefined,
-  attempts: number,
-  fail: (message: string) => string,
-  secrets: readonly string[],
-  timeoutMs: number,
-): ProviderRequestError {
-  const tries = `(after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
-  if (last === undefined || last.kind === 'timeout') {
-    return new ProviderRequestError(fail(`no response within ${timeoutMs} ms ${tries}`), {
-      code: 'timeout',
-      attempts,
-    });
-  }
-  if (last.kind === 'network') {
-    return new ProviderRequestError(fail(`network error: ${last.detail} ${tries}`), { code: 'network', attempts });
-  }
-  const parsed = parseJson(last.text);
-  const vendorSays = describeErrorBody(parsed.ok ? parsed.value : undefined, last.text, secrets);
-  const code = last.status === 429 ? 'rate-limited' : 'server';
-  const what = code === 'rate-limited' ? 'rate limited' : 'server error';
-  return new ProviderRequestError(fail(`HTTP ${last.status} ${what}: ${vendorSays} ${tries}`), {
-    code,
-    status: last.status,
-    attempts,
-  });
+/** What to do after an attempt. */
+type Next =
+  | { readonly kind: 'done'; readonly response: JsonResponse }
+  | { readonly kind: 'retry'; readonly delayMs: number }
+  | { readonly kind: 'redirect'; readonly url: string };
+
+/** Names the request in every message and redacts it. */
+interface Context {
+  readonly request: JsonRequest;
+  readonly fail: (message: string) => string;
 }
 
-/** Origin and path of a redirect, without its query. */
-function redirectTarget(headers: Headers, from: string): string {
-  const location = headers.get('location');
-  if (location === null) return '(no location)';
-  try {
-    const url = new URL(location, from);
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return '(invalid location)';
+async function getJson(settings: Settings, gates: VendorGates, request: JsonRequest): Promise<JsonResponse> {
+  const attempts = settings.retries + 1;
+  let url = request.url;
+  let redirects = 0;
+  let last: AttemptResult | undefined;
+  for (let n = 1; n <= attempts; n += 1) {
+    const ctx = context({ ...request, url });
+    const result = await attempt(settings, gates, ctx.request);
+    last = result;
+    if (result.kind === 'deadline') throw deadlineError(ctx, n);
+    const next = decide(settings, ctx, result, n);
+    if (next.kind === 'done') return next.response;
+    if (next.kind === 'redirect') {
+      redirects += 1;
+      if (redirects > MAX_REDIRECTS) throw new ProviderRequestError(ctx.fail(`more than ${MAX_REDIRECTS} redirects`), { code: 'request', attempts: n });
+      url = next.url;
+      // A same-origin redirect is not a failed attempt: the next request does not use up a retry.
+      n -= 1;
+      continue;
+    }
+    if (n === attempts) break;
+    if (!(await sleepUnlessAborted(settings.sleep, next.delayMs, request.signal))) throw deadlineError(ctx, n);
   }
+  throw finalError(context({ ...request, url }), last, attempts, settings.timeoutMs);
+}
+
+function context(request: JsonRequest): Context {
+  const where = `${request.provider} GET ${urlPath(request.url)}`;
+  return { request, fail: (message) => redact(`${where}: ${message}`, request.secrets) };
+}
+
+/** One attempt, inside the vendor's limits. */
+async function attempt(settings: Settings, gates: VendorGates, request: JsonRequest): Promise<AttemptResult> {
+  if (request.signal?.aborted) return { kind: 'deadline' };
+  const release = await gates.enter(request);
+  if (release === undefined) return { kind: 'deadline' };
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, settings.timeoutMs);
+  const signal = request.signal === undefined ? controller.signal : AbortSignal.any([controller.signal, request.signal]);
+  try {
+    const response = await settings.fetch(request.url, {
+      method: 'GET',
+      headers: { 'User-Agent': settings.userAgent, Accept: 'application/json', ...request.headers },
+      signal,
+      // Following a redirect could carry a key header (X-API-KEY survives cross-origin hops) elsewhere.
+      redirect: 'manual',
+    });
+    const ok = response.status >= 200 && response.status < 300;
+    const body = await readBody(response, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, !ok);
+    return { kind: 'response', status: response.status, headers: response.headers, body };
+  } catch (error) {
+    if (request.signal?.aborted) return { kind: 'deadline' };
+    if (timedOut) return { kind: 'timeout' };
+    return { kind: 'network', detail: describeNetworkError(error) };
+  } finally {
+    clearTimeout(timer);
+    release();
+  }
+}
+
+/** Turns an attempt into a response, a retry, a redirect to follow, or an error. */
+function decide(settings: Settings, ctx: Context, result: AttemptResult, n: number): Next {
+  if (result.kind !== 'response') return { kind: 'retry', delayMs: backoffDelayMs(n - 1, settings) };
+  const { status, headers, body } = result;
+  if (status >= 300 && status < 400) return { kind: 'redirect', url: sameOriginRedirect(ctx, headers, status, n) };
+  const text = body.kind === 'text' ? body.text : '';
+  const parsed = body.kind === 'text' ? parseJson(text) : undefined;
+  const value = parsed?.ok === true ? parsed.value : undefined;
+  if (ctx.request.acceptStatus?.(status, value) === true) return { kind: 'done', response: { status, body: value, headers } };
+  if (status >= 200 && status < 300) return { kind: 'done', response: { status, body: successBody(ctx, status, headers, body, parsed), headers } };
+  if (isRetryableStatus(status)) {
+    const retryAfter = parseRetryAfter(headers.get('retry-after'), settings.wallClock());
+    const delayMs = retryAfter !== undefined ? Math.min(retryAfter, settings.maxRetryAfterMs) : backoffDelayMs(n - 1, settings);
+    return { kind: 'retry', delayMs };
+  }
+  throw refusal(ctx, status, vendorSays(value, text, ctx.request.secrets), n, text);
+}
+
+/** The JSON of a 2xx answer, or a response error saying what was wrong with it. */
+function successBody(ctx: Context, status: number, headers: Headers, body: BodyRead, parsed: JsonParse | undefined): unknown {
+  if (parsed?.ok === true) return parsed.value;
+  const secrets = ctx.request.secrets;
+  const problem =
+    body.kind === 'too-large'
+      ? `body is larger than ${formatBytes(body.limit)} (stopped reading there)`
+      : body.kind === 'not-utf8'
+        ? 'body is not UTF-8 text'
+        : parsed?.deep === true
+          ? `body nests JSON deeper than ${MAX_JSON_DEPTH} levels`
+          : `body is not JSON (${contentType(headers)}): ${vendorText(body.text, secrets)}`;
+  throw new ProviderResponseError(ctx.fail(`HTTP ${status} ${problem}`), '');
+}
+
+/** The error for a 4xx that no retry can fix. */
+function refusal(ctx: Context, status: number, vendorSaid: string, n: number, text: string): Error {
+  if (isEdgeBlock(status, text)) {
+    // Not the key's fault: the vendor's edge refused this client (Cloudflare 1010).
+    return new ProviderRequestError(ctx.fail(`HTTP ${status} blocked by the vendor's edge (User-Agent or client rejected): ${vendorSaid}`), {
+      code: 'request',
+      status,
+      attempts: n,
+    });
+  }
+  if (status === 401) return new ProviderAuthError(ctx.fail(`HTTP 401 credentials rejected (wrong, revoked or expired key): ${vendorSaid}`), status);
+  if (status === 403) return new ProviderAuthError(ctx.fail(`HTTP 403 the key lacks permission to read the balance: ${vendorSaid}`), status);
+  return new ProviderRequestError(ctx.fail(`HTTP ${status} request refused: ${vendorSaid}`), { code: 'request', status, attempts: n });
+}
+
+/** The URL of a redirect to the same origin; any other redirect is an error (the key never goes there). */
+function sameOriginRedirect(ctx: Context, headers: Headers, status: number, n: number): string {
+  const from = new URL(ctx.request.url);
+  const location = headers.get('location');
+  let target: URL | undefined;
+  try {
+    target = location === null ? undefined : new URL(location, from);
+  } catch {
+    target = undefined;
+  }
+  if (target !== undefined && target.origin === from.origin) return target.toString();
+  const shown = target === undefined ? '(no usable location)' : vendorText(`${target.origin}${target.pathname}`, ctx.request.secrets);
+  throw new ProviderRequestError(
+    ctx.fail(`HTTP ${status} redirect to ${shown} not followed: another origin never receives the key; check the base URL`),
+    { code: 'request', status, attempts: n },
+  );
+}
+
+function deadlineError(ctx: Context, attempts: number): ProviderRequestError {
+  return new ProviderRequestError(
+    ctx.fail(`the account's overall deadline passed (after ${attempts} attempt${attempts === 1 ? '' : 's'}); stopped`),
+    { code: 'timeout', attempts },
+  );
+}
+
+function finalError(ctx: Context, last: AttemptResult | undefined, attempts: number, timeoutMs: number): ProviderRequestError {
+  const tries = `(after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
+  if (last === undefined || last.kind === 'timeout' || last.kind === 'deadline') {
+    return new ProviderRequestError(ctx.fail(`no response within ${timeoutMs} ms ${tries}`), { code: 'timeout', attempts });
+  }
+  if (last.kind === 'network') {
+    return new ProviderRequestError(ctx.fail(`network error: ${last.detail} ${tries}`), { code: 'network', attempts });
+  }
+  const text = last.body.kind === 'text' ? last.body.text : '';
+  const parsed = parseJson(text);
+  const vendorSaid = vendorSays(parsed.ok ? parsed.value : undefined, text, ctx.request.secrets);
+  const code = last.status === 429 ? 'rate-limited' : 'server';
+  const what = code === 'rate-limited' ? 'rate limited' : 'server error';
+  return new ProviderRequestError(ctx.fail(`HTTP ${last.status} ${what}: ${vendorSaid} ${tries}`), { code, status: last.status, attempts });
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+async function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal === undefined) {
+    await sleep(ms);
+    return true;
+  }
+  if (signal.aborted) return false;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<false>((resolve) => {
+    onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const slept = await Promise.race([sleep(ms).then(() => true as const), aborted]);
+  if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  return slept && !signal.aborted;
 }
 
 function isRetryableStatus(status: number): boolean {
@@ -295,37 +331,42 @@ function isEdgeBlock(status: number, text: string): boolean {
   return status === 403 && /error(?: code)?[:\s]*1010\b/i.test(text);
 }
 
-type JsonParse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+/** Only the media type: the rest of a vendor's header is not ours to print. */
+function contentType(headers: Headers): string {
+  return /^[\w.+-]+\/[\w.+-]+/.exec(headers.get('content-type') ?? '')?.[0] ?? 'no content type';
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+type JsonParse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly deep: boolean };
 
 function parseJson(text: string): JsonParse {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, deep: true };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } catch {
+    return { ok: false, deep: false };
   }
 }
 
-/** The vendor's own words about a failure: its code and message fields, else the start of the body. */
-function describeErrorBody(body: unknown, text: string, secrets: readonly string[]): string {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    const record = body as Record<string, unknown>;
-    const parts = ['error_code', 'code', 'error', 'message', 'detail', 'title']
-      .map((name) => record[name])
-      .filter((value): value is string | number => typeof value === 'string' || typeof value === 'number')
-      .map(String);
-    const unique = [...new Set(parts)];
-    if (unique.length > 0) return excerpt(unique.join(': '), secrets);
+/** Whether JSON text opens more than `limit` arrays and objects inside one another (strings skipped). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i += 1;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (c === 125 || c === 93) depth -= 1;
   }
-  return excerpt(text, secrets);
-}
-
-/** Redacts first, so a secret is never cut in two and left half visible; an HTML page loses its tags. */
-function excerpt(text: string, secrets: readonly string[]): string {
-  const redacted = redact(text, secrets);
-  const readable = /^\s*</.test(redacted) ? redacted.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : redacted;
-  const clean = readable.replace(/\s+/g, ' ').trim();
-  if (clean === '') return '(empty body)';
-  return clean.length > MAX_BODY_EXCERPT ? `${clean.slice(0, MAX_BODY_EXCERPT)}…` : clean;
+  return false;
 }
 
 /** `fetch failed` says nothing: the useful part (ECONNREFUSED, ENOTFOUND …) is in the cause. */
@@ -337,71 +378,5 @@ function describeNetworkError(error: unknown): string {
     parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
     current = current.cause;
   }
-  return parts.length > 0 ? parts.join(': ') : String(error);
-}
-
-/** Counting semaphore with FIFO hand-off. */
-class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly capacity: number) {}
-
-  async acquire(): Promise<void> {
-    if (this.active < this.capacity) {
-      this.active += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiting.shift();
-    // The slot passes straight to the next waiter, so `active` stays the same.
-    if (next !== undefined) next();
-    else this.active -= 1;
-  }
-}
-
-/**
- * At most `limit` requests per sliding second. A slot counts from when it is taken until one second
- * after its response ends: the server sees the request somewhere in between, so this can never
- * exceed the vendor's window whatever the latency.
- */
-class RateWindow {
-  private slots: Array<{ end?: number }> = [];
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly released: Array<() => void> = [];
-
-  constructor(
-    private readonly limit: number,
-    private readonly now: () => number,
-    private readonly sleep: (ms: number) => Promise<void>,
-  ) {}
-
-  /** Waits for a slot; call the returned function when the response has ended. */
-  acquire(): Promise<() => void> {
-    // One taker at a time keeps the order fair and the bookkeeping simple.
-    const turn = this.queue.then(() => this.take());
-    this.queue = turn.catch(() => undefined);
-    return turn;
-  }
-
-  private async take(): Promise<() => void> {
-    for (;;) {
-      const t = this.now();
-      this.slots = this.slots.filter((slot) => slot.end === undefined || slot.end > t - RATE_WINDOW_MS);
-      if (this.slots.length < this.limit) {
-        const slot: { end?: number } = {};
-        this.slots.push(slot);
-        return () => {
-          slot.end = this.now();
-          for (const wake of this.released.splice(0)) wake();
-        };
-      }
-      const ends = this.slots.flatMap((slot) => (slot.end === undefined ? [] : [slot.end]));
-      if (ends.length > 0) await this.sleep(Math.max(1, Math.min(...ends) + RATE_WINDOW_MS - t));
-      else await new Promise<void>((resolve) => this.released.push(resolve));
-    }
-  }
+  return vendorText(parts.length > 0 ? parts.join(': ') : String(error), []);
 }

@@ -1,13 +1,15 @@
 import * as z from 'zod';
 import { buildUrl, type HttpClient } from './http.js';
-import { getParsed, identifier, numeric, optionalText, roundCredits, timestamp } from './schema.js';
+import { arrayOf, getParsed, identifier, numeric, optionalText, roundCredits, timestamp } from './schema.js';
 import type { AccountSnapshot, LedgerEntry } from '../model.js';
-import type { SnapshotRequest } from './types.js';
+import type { Adapter, SnapshotRequest } from './types.js';
 
 export const PICTORY_DEFAULT_BASE_URL = 'https://api.pictory.ai';
 
 const QUOTA_PATH = '/pictoryapis/v1/quota';
 const USAGE_PATH = '/pictoryapis/v1/aicredits/usage';
+/** A busy account's month of usage is one unpaged array (~200 bytes an entry): far more than a balance. */
+const PICTORY_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const pictoryAllowance = z.object({ used: numeric, limit: numeric });
 
@@ -26,7 +28,7 @@ export const pictoryTransactionSchema = z.object({
 });
 
 /** `GET /pictoryapis/v1/aicredits/usage?year=&month=`: a bare array, newest first. */
-export const pictoryUsageSchema = z.array(pictoryTransactionSchema);
+export const pictoryUsageSchema = arrayOf(pictoryTransactionSchema);
 
 export type PictoryTransaction = z.output<typeof pictoryTransactionSchema>;
 
@@ -35,7 +37,11 @@ export async function fetchPictorySnapshot(req: SnapshotRequest, http: HttpClien
   const baseUrl = req.baseUrl ?? PICTORY_DEFAULT_BASE_URL;
   const get = <T extends z.ZodType>(schema: T, url: string): Promise<z.output<T>> =>
     // The raw key, no `Bearer`: that is what Pictory expects.
-    getParsed(http, { provider: 'pictory', url, headers: { Authorization: req.apiKey }, secrets: [req.apiKey] }, schema);
+    getParsed(
+      http,
+      { provider: 'pictory', url, headers: { Authorization: req.apiKey }, secrets: [req.apiKey], maxBodyBytes: PICTORY_MAX_BODY_BYTES },
+      schema,
+    );
 
   const [quota, ...months] = await Promise.all([
     get(pictoryQuotaSchema, buildUrl(baseUrl, QUOTA_PATH)),
@@ -54,6 +60,14 @@ export async function fetchPictorySnapshot(req: SnapshotRequest, http: HttpClien
     ledgerFrom: req.window.from,
   };
 }
+
+/** Pictory: the quota is the balance, the monthly usage list the ledger. */
+export const pictoryAdapter: Adapter = {
+  fetch: fetchPictorySnapshot,
+  defaultBaseUrl: PICTORY_DEFAULT_BASE_URL,
+  hasLedger: true,
+  maxBodyBytes: PICTORY_MAX_BODY_BYTES,
+};
 
 /** Merges monthly usage pages into one ledger: de-duplicated by id, inside the window, oldest first. */
 export function mergePictoryLedger(

@@ -3,11 +3,13 @@ import * as z from 'zod';
 import { buildUrl, urlPath, type HttpClient } from './http.js';
 import { numeric, parseResponse } from './schema.js';
 import type { AccountSnapshot } from '../model.js';
-import type { SnapshotRequest } from './types.js';
+import type { Adapter, SnapshotRequest } from './types.js';
 
 export const PIXELCUT_DEFAULT_BASE_URL = 'https://api.developer.pixelcut.ai';
 
 const CREDITS_PATH = '/v1/credits';
+/** About 5 requests per second per account (key), the vendor says; the concurrency cap is ours. */
+const PIXELCUT_LIMITS = { concurrency: 32, perSecond: 5 } as const;
 
 /** `GET /v1/credits`: `credits_remaining` is typed string in the spec and shown as a number; both are read. */
 export const pixelcutCreditsSchema = z.object({ credits_remaining: numeric });
@@ -29,6 +31,7 @@ export async function fetchPixelcutSnapshot(req: SnapshotRequest, http: HttpClie
     secrets,
     // The vendor's limit is per account, so requests for one key share a budget.
     rateKey: keyFingerprint(req.apiKey),
+    limits: PIXELCUT_LIMITS,
     acceptStatus: (status, body) => status === 403 && isOutOfCredits(body),
   });
   // An account that is out of credits is a balance of 0 (an alert), not a failed check.
@@ -44,6 +47,14 @@ export async function fetchPixelcutSnapshot(req: SnapshotRequest, http: HttpClie
     balance: { available },
   };
 }
+
+/** Pixelcut: a balance, no ledger; about 5 requests per second per key (the vendor's limit). */
+export const pixelcutAdapter: Adapter = {
+  fetch: fetchPixelcutSnapshot,
+  defaultBaseUrl: PIXELCUT_DEFAULT_BASE_URL,
+  hasLedger: false,
+  limits: PIXELCUT_LIMITS,
+};
 
 function isOutOfCredits(body: unknown): boolean {
   const parsed = pixelcutErrorSchema.safeParse(body);

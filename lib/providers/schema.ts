@@ -4,8 +4,15 @@ import { redact } from '../redact.js';
 import { urlPath, type HttpClient, type JsonRequest } from './http.js';
 import type { ProviderName } from '../model.js';
 import { formatPath } from '../format-path.js';
+import { stripControls } from './vendor-text.js';
 
 const NUMERIC_STRING = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/**
+ * No real balance or amount comes near this; beyond it sums, differences and roundings (×1e9 here, ×100 in
+ * the report) lose precision or overflow to ±Infinity, which would print as null in JSON.
+ */
+export const MAX_CREDITS = 1e15;
 
 /** A finite number, or a string holding one (`"12.5"`); `""`, `"abc"` and null are errors, never 0. */
 export const numeric = z
@@ -18,8 +25,41 @@ export const numeric = z
       ctx.issues.push({ code: 'custom', message: 'expected a number', input: value });
       return z.NEVER;
     }
+    if (Math.abs(parsed) > MAX_CREDITS) {
+      ctx.issues.push({ code: 'custom', message: `expected a number of credits (at most ${MAX_CREDITS} in size)`, input: value });
+      return z.NEVER;
+    }
     return parsed;
   });
+
+/**
+ * An array whose items are checked one by one, stopping at the first bad item: a 16 MiB array of bad
+ * entries yields one issue, not one per element (which ran a check out of memory).
+ */
+export function arrayOf<T extends z.ZodType>(item: T) {
+  return z
+    .custom<unknown[]>((value) => Array.isArray(value), { error: 'expected an array' })
+    .transform((items, ctx) => {
+      const out: z.output<T>[] = [];
+      for (let index = 0; index < items.length; index += 1) {
+        const result = item.safeParse(items[index]);
+        if (!result.success) {
+          const first = result.error.issues[0];
+          ctx.issues.push({ ...(first ?? { code: 'custom', message: 'invalid item' }), path: [index, ...(first?.path ?? [])], input: items[index] } as never);
+          return z.NEVER;
+        }
+        out.push(result.data);
+      }
+      return out;
+    });
+}
+
+/** An ISO 4217 code (three letters, upper-cased); anything else, the key echoed back included, is an error. */
+export const currencyCode = z
+  .custom<string>((value) => typeof value === 'string' && /^[A-Za-z]{3}$/.test(value), {
+    error: 'expected an ISO 4217 currency code (three letters)',
+  })
+  .transform((value) => value.toUpperCase());
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -52,11 +92,14 @@ export const identifier = z
   )
   .transform(String);
 
-/** Free text that a vendor may leave out or send as null. */
+/** The longest free text kept from a vendor (a ledger entry's description). */
+const MAX_TEXT = 500;
+
+/** Free text that a vendor may leave out or send as null; control characters stripped, length bounded. */
 export const optionalText = z
   .string()
   .nullish()
-  .transform((value) => value ?? undefined);
+  .transform((value) => (value == null ? undefined : stripControls(value).slice(0, MAX_TEXT)));
 
 /** Rounds away float noise (100 − 99.4 = 0.5999999999999943) from credits computed by subtraction. */
 export function roundCredits(value: number): number {
@@ -137,15 +180,21 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-/** Short and quoted, so `"abc"` and `abc` and `""` read differently; redacted before it is cut short. */
+/** A short plain word a vendor sent (`"refund"`, `"abc"`) is worth quoting; anything else is described by its kind. */
+const QUOTABLE = /^[A-Za-z0-9 _.:-]{0,24}$/;
+
+/**
+ * A vendor's value for a message: a short plain word quoted (so `"abc"`, `abc` and `""` read differently),
+ * anything longer or stranger — which may be a key echoed back in any encoding — only by its kind and length.
+ */
 export function describeValue(value: unknown, secrets: readonly string[] = []): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
-    case 'string': {
-      const quoted = JSON.stringify(redact(value, secrets));
-      return quoted.length > 60 ? `${quoted.slice(0, 57)}…"` : quoted;
-    }
+    case 'string':
+      return QUOTABLE.test(value) && redact(value, secrets) === value
+        ? JSON.stringify(value)
+        : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
     case 'number':
     case 'boolean':
       return String(value);

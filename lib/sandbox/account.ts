@@ -1,4 +1,4 @@
-import { defaultKey, hashInt } from './ids.js';
+import { defaultKey, defaultParams, hashInt } from './ids.js';
 import { HOUR_MS, MINUTE_MS, hourStartUtc } from './time.js';
 import { Timeline, fromMicro, toMicro, type ReloadSettings } from './timeline.js';
 import { SANDBOX_VENDORS, type SandboxAccountSpec, type SandboxVendor } from './types.js';
@@ -17,6 +17,8 @@ export interface UsageCounts {
 }
 
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** The vendors whose allowance resets monthly (a quota: limit and used). */
+const ALLOWANCE_VENDORS: readonly SandboxVendor[] = ['pictory', 'elevenlabs', 'deepl'];
 
 function fail(accountId: string, message: string): never {
   throw new TypeError(`sandbox account ${accountId || '(no id)'}: ${message}`);
@@ -53,6 +55,8 @@ export class SimAccount {
   readonly key: string;
   readonly start: number;
   readonly spec: Readonly<SandboxAccountSpec>;
+  /** Parameters of the vendor's URL or credential (deepgram projectId, twilio accountSid). */
+  readonly params: Readonly<Record<string, string>>;
   /** The vendor-side numeric user id (stable per account id). */
   readonly userId: number;
   /** Offset of the account-api ledger ids, so that ids look like a shared sequence. */
@@ -84,7 +88,9 @@ export class SimAccount {
     onlyFor('usage', 'account-api');
     onlyFor('currency', 'account-api');
     onlyFor('ledgerEnvelope', 'account-api');
-    onlyFor('monthlyAllowance', 'pictory');
+    if (spec.monthlyAllowance !== undefined && !ALLOWANCE_VENDORS.includes(spec.vendor)) {
+      fail(id, `monthlyAllowance is for ${ALLOWANCE_VENDORS.join(', ')} accounts only`);
+    }
     if (spec.tokenExpiresAt !== undefined) instant(id, 'tokenExpiresAt', spec.tokenExpiresAt);
     if (spec.monthlyAllowance !== undefined) finite(id, 'monthlyAllowance', spec.monthlyAllowance, 0);
     if (spec.ledgerEnvelope !== undefined && !['array', 'data', 'entries', 'items'].includes(spec.ledgerEnvelope)) {
@@ -126,6 +132,7 @@ export class SimAccount {
     }
 
     this.key = spec.key ?? defaultKey(spec.vendor, id, spec.start, spec.tokenExpiresAt);
+    this.params = Object.freeze({ ...defaultParams(spec.vendor, id), ...spec.params });
     this.spec = Object.freeze({ ...spec, key: this.key });
     this.userId = 1000 + hashInt(`user:${id}`, 900_000);
     this.ledgerIdBase = 10_000 + hashInt(`ledger:${id}`, 90_000) * 100;

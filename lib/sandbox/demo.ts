@@ -5,7 +5,9 @@ import type { SandboxAccountSpec } from './types.js';
  * A handful of accounts whose month exercises many alert kinds (used by the demo). Every account
  * starts a month before `monthStart` (00:00Z of the 1st of the month to watch) so that trailing
  * windows (7-day runway, previous month's ledger) have history. Suggested budgets file: video-prod
- * monthly 400 at 50/80/100 %; balance below 100 on the Pixelcut accounts; autoReload warnWithin 50.
+ * monthly 400 at 50/80/100 %; balance below 100 on the Pixelcut accounts; autoReload warnWithin 50;
+ * credits-api (provider json, `available: data.remaining`) monthly 600 and below 150; router-prod
+ * (provider openrouter) monthly 100 and below 50.
  */
 export function demoAccounts(monthStart: Date): SandboxAccountSpec[] {
   const month = monthStartUtc(monthStart.getTime());
@@ -71,6 +73,7 @@ export function demoAccounts(monthStart: Date): SandboxAccountSpec[] {
       burnPerHour: imagesProdBurn,
       topUps: [{ at: new Date(imagesProdTopUp), amount: 1000 }],
     },
+    ...jsonProviderAccounts(start, month, on),
     {
       // Pixelcut with a small slow burn (1 credit every 4 hours, 6/day): nothing should fire.
       // Answers credits_remaining as a number rather than the spec's string.
@@ -80,6 +83,33 @@ export function demoAccounts(monthStart: Date): SandboxAccountSpec[] {
       openingBalance: 800,
       burnPerHour: (hourStart) => (hourStart.getUTCHours() % 4 === 0 ? 1 : 0),
       numbersAsStrings: false,
+    },
+  ];
+}
+
+/** The demo's accounts read by the `json` provider: a generic credit API, and a preset (OpenRouter). */
+function jsonProviderAccounts(start: number, month: number, on: (day: number, hour?: number) => number): SandboxAccountSpec[] {
+  return [
+    {
+      // A credit API read by the configurable `json` provider: 1 credit an hour, 500 left on the 1st.
+      // Against a 600 budget it crosses 50 % on ~day 13, 80 % on ~day 20 and 100 % on ~day 26; below 150
+      // from ~day 15 (balance.low) until 1,000 credits are bought at 12:00Z on day 20, which resolves it.
+      id: 'credits-api',
+      vendor: 'json',
+      start: new Date(start),
+      openingBalance: (month - start) / HOUR_MS + 500,
+      burnPerHour: 1,
+      topUps: [{ at: new Date(on(20, 12)), amount: 1000 }],
+    },
+    {
+      // OpenRouter (the `openrouter` preset), in USD: $0.15 an hour, $90 left on the 1st; below $50 from
+      // ~day 12 (balance.low) until $100 is bought at 09:00Z on day 16 (a top-up, never consumption).
+      id: 'router-prod',
+      vendor: 'openrouter',
+      start: new Date(start),
+      openingBalance: ((month - start) / HOUR_MS) * 0.15 + 90,
+      burnPerHour: 0.15,
+      topUps: [{ at: new Date(on(16, 9)), amount: 100 }],
     },
   ];
 }

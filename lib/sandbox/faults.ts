@@ -1,7 +1,10 @@
+import { gzipSync } from 'node:zlib';
 import { SANDBOX_VENDORS, type Fault, type FaultRule, type SandboxVendor } from './types.js';
 import { jsonResponse, textResponse, type Caller, type SandboxResponse, type VendorSim } from './response.js';
 
-const FAULT_KINDS: readonly Fault['kind'][] = ['status', 'latency', 'malformed', 'drift', 'echo-key', 'hang'];
+const FAULT_KINDS: readonly Fault['kind'][] = ['status', 'latency', 'malformed', 'drift', 'echo-key', 'hang', 'body', 'redirect', 'endless'];
+/** What an endless body repeats unless told otherwise: 64 KiB of JSON whitespace. */
+const DEFAULT_ENDLESS_CHUNK = ' '.repeat(64 * 1024);
 
 function checkStatus(status: unknown, field: string): void {
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
@@ -19,7 +22,13 @@ export class FaultBook {
     const fault = rule.fault;
     if (!FAULT_KINDS.includes(fault.kind)) throw new TypeError(`unknown fault kind ${String(fault.kind)}`);
     if (fault.kind === 'status') checkStatus(fault.status, 'status');
-    if (fault.kind === 'echo-key' && fault.status !== undefined) checkStatus(fault.status, 'status');
+    if ((fault.kind === 'echo-key' || fault.kind === 'body' || fault.kind === 'redirect') && fault.status !== undefined) {
+      checkStatus(fault.status, 'status');
+    }
+    if (fault.kind === 'redirect' && typeof fault.location !== 'string') throw new TypeError('redirect fault needs a location');
+    if (fault.kind === 'endless' && fault.intervalMs !== undefined && !(Number.isFinite(fault.intervalMs) && fault.intervalMs >= 0)) {
+      throw new TypeError('endless fault intervalMs must be a finite number ≥ 0');
+    }
     if (fault.kind === 'latency' && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
       throw new TypeError('latency fault ms must be a finite number ≥ 0');
     }
@@ -86,6 +95,22 @@ export function faultResponse(
         /^[\x20-\x7e]*$/.test(key) ? { 'x-debug-key': key } : {},
       );
     }
+    case 'body': {
+      const bytes = typeof fault.body === 'string' ? Buffer.from(fault.body, 'utf8') : fault.body;
+      const headers = { 'content-type': fault.contentType ?? 'application/json', ...fault.headers };
+      return fault.gzip === true
+        ? { status: fault.status ?? 200, headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync(bytes) }
+        : { status: fault.status ?? 200, headers, body: bytes };
+    }
+    case 'redirect':
+      return { status: fault.status ?? 302, headers: { location: fault.location }, body: '' };
+    case 'endless':
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: '{"data": ',
+        endless: { chunk: fault.chunk ?? DEFAULT_ENDLESS_CHUNK, intervalMs: fault.intervalMs ?? 0 },
+      };
     case 'latency':
     case 'hang':
       return undefined;

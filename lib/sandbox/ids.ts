@@ -64,5 +64,31 @@ export function defaultKey(
       const signature = base64url(Buffer.from(hashHex(`jwt-sig:${accountId}`) + hashHex(`jwt-sig2:${accountId}`), 'hex'));
       return `${header}.${payload}.${signature}`;
     }
+    default:
+      return `${KEY_PREFIXES[vendor] ?? ''}${hashHex(`${vendor}-key:${accountId}`)}${vendor === 'deepl' ? ':fx' : ''}`;
+  }
+}
+
+/** Credential shapes as the vendors print them (a DeepL API Free key ends in `:fx`). */
+const KEY_PREFIXES: Partial<Record<SandboxVendor, string>> = {
+  json: 'jk_',
+  openrouter: 'sk-or-v1-',
+  stability: 'sk-',
+  runway: 'key_',
+  telnyx: 'KEY',
+  deepseek: 'sk-',
+  twilio: '',
+};
+
+/** The vendor parameters an account has unless its spec sets them: a Deepgram project id, a Twilio account SID. */
+export function defaultParams(vendor: SandboxVendor, accountId: string): Record<string, string> {
+  const hex = hashHex(`params:${vendor}:${accountId}`);
+  switch (vendor) {
+    case 'deepgram':
+      return { projectId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}` };
+    case 'twilio':
+      return { accountSid: `AC${hex}` };
+    default:
+      return {};
   }
 }

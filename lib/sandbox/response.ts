@@ -15,7 +15,9 @@ export interface VendorRequest {
 export interface SandboxResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: string | Uint8Array;
+  /** After `body`, write `chunk` every `intervalMs` (0: whenever the socket drains) until the client goes. */
+  readonly endless?: { readonly chunk: string; readonly intervalMs: number };
 }
 
 /** Who is calling: the credential as sent, and the account it belongs to (if any). */
@@ -29,7 +31,9 @@ export interface VendorSim {
   readonly vendor: SandboxVendor;
   /** Header names that carry the credential (redacted in the request log). */
   readonly credentialHeaders: readonly string[];
-  identify(headers: Readonly<Record<string, string>>): Caller;
+  /** Query parameters that carry the credential (redacted in the request log). */
+  readonly credentialQuery?: readonly string[];
+  identify(headers: Readonly<Record<string, string>>, query: URLSearchParams): Caller;
   handle(request: VendorRequest, caller: Caller): SandboxResponse;
   /** The vendor's own error answer for a status (used by injected faults). */
   errorResponse(status: number): SandboxResponse;

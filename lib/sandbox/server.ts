@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { AccountApiSim } from './account-api.js';
 import { FaultBook, faultResponse } from './faults.js';
+import { JsonApiSim } from './json-apis.js';
 import { PictorySim } from './pictory.js';
 import { PixelcutSim } from './pixelcut.js';
 import { jsonResponse, type SandboxResponse, type VendorSim } from './response.js';
@@ -33,6 +34,12 @@ function redact(headers: Readonly<Record<string, string>>, credentialHeaders: re
   for (const [name, value] of Object.entries(headers)) {
     safe[name] = SECRET_HEADERS.has(name) || credentialHeaders.includes(name) ? '<redacted>' : value;
   }
+  return safe;
+}
+
+function redactQuery(query: URLSearchParams, credentialQuery: readonly string[]): Record<string, string> {
+  const safe: Record<string, string> = {};
+  for (const [name, value] of query) safe[name] = credentialQuery.includes(name) ? '<redacted>' : value;
   return safe;
 }
 
@@ -72,6 +79,10 @@ class RunningSandbox implements Sandbox {
 
   keyOf(accountId: string): string {
     return this.world.get(accountId).key;
+  }
+
+  paramsOf(accountId: string): Readonly<Record<string, string>> {
+    return this.world.get(accountId).params;
   }
 
   accounts(): readonly SandboxAccountSpec[] {
@@ -133,7 +144,7 @@ class RunningSandbox implements Sandbox {
     req.resume();
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const headers = flattenHeaders(req.headers);
-    const caller = sim.identify(headers);
+    const caller = sim.identify(headers, url.searchParams);
     const fault = this.faults.take(sim.vendor, url.pathname, caller.accountId);
     const record = (status: number): void => {
       this.log.push({
@@ -141,7 +152,7 @@ class RunningSandbox implements Sandbox {
         ...(caller.accountId === undefined ? {} : { accountId: caller.accountId }),
         method: req.method ?? 'GET',
         path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
+        query: redactQuery(url.searchParams, sim.credentialQuery ?? []),
         status,
         at: this.now(),
         headers: redact(headers, sim.credentialHeaders),
@@ -169,7 +180,29 @@ class RunningSandbox implements Sandbox {
     record(response.status);
     if (res.destroyed) return;
     res.writeHead(response.status, response.headers);
-    res.end(response.body);
+    if (response.endless === undefined) res.end(response.body);
+    else this.pump(res, response.body, response.endless);
+  }
+
+  /** Writes `first`, then `chunk` for ever: whenever the socket drains, or every `intervalMs`. */
+  private pump(res: ServerResponse, first: string | Uint8Array, endless: { chunk: string; intervalMs: number }): void {
+    res.write(first);
+    const next = (): void => {
+      if (res.destroyed || this.closing !== undefined) return;
+      if (endless.intervalMs > 0) {
+        res.write(endless.chunk);
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          next();
+        }, endless.intervalMs);
+        this.timers.add(timer);
+        return;
+      }
+      while (res.write(endless.chunk)) if (res.destroyed) return;
+      res.once('drain', next);
+    };
+    res.once('close', () => res.removeAllListeners('drain'));
+    next();
   }
 
   /** Resolves true after `ms`, or never when the sandbox closes first. */
@@ -185,27 +218,33 @@ class RunningSandbox implements Sandbox {
   }
 }
 
-/** Starts the three simulated vendors, each on its own ephemeral port on loopback. */
+function simOf(vendor: SandboxVendor, world: World, options: SandboxOptions): VendorSim {
+  switch (vendor) {
+    case 'pictory':
+      return new PictorySim(world);
+    case 'account-api':
+      return new AccountApiSim(world);
+    case 'pixelcut':
+      return new PixelcutSim(world, { enforceRateLimits: options.enforceRateLimits ?? true, realTime: () => performance.now() });
+    default:
+      return new JsonApiSim(vendor, world);
+  }
+}
+
+/** Starts the simulated vendors, each on its own ephemeral port on loopback (so each is its own origin). */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const latencyMs = options.latencyMs ?? 0;
   if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) throw new TypeError('sandbox latencyMs must be a finite number ≥ 0');
   const host = options.host ?? '127.0.0.1';
   const world = new World(options.now);
   for (const spec of options.accounts ?? []) world.add(spec);
-  const sims: Record<SandboxVendor, VendorSim> = {
-    pictory: new PictorySim(world),
-    'account-api': new AccountApiSim(world),
-    pixelcut: new PixelcutSim(world, {
-      enforceRateLimits: options.enforceRateLimits ?? true,
-      realTime: () => performance.now(),
-    }),
-  };
   let sandbox: RunningSandbox | undefined;
-  const servers = SANDBOX_VENDORS.map((vendor) =>
-    createServer((req, res) => {
-      sandbox?.serve(sims[vendor], req, res).catch(() => res.destroy());
-    }),
-  );
+  const servers = SANDBOX_VENDORS.map((vendor) => {
+    const sim = simOf(vendor, world, options);
+    return createServer((req, res) => {
+      sandbox?.serve(sim, req, res).catch(() => res.destroy());
+    });
+  });
   const urls = {} as Record<SandboxVendor, string>;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   try {

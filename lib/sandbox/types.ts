@@ -1,8 +1,18 @@
-/** The vendors the sandbox simulates. */
-export type SandboxVendor = 'pictory' | 'account-api' | 'pixelcut';
+import { PRESET_PROVIDER_NAMES, type PresetProviderName } from '../model.js';
+
+/** The credit APIs simulated for the `json` provider's presets: one per preset, so that each has a test. */
+export const JSON_API_VENDORS: readonly PresetProviderName[] = PRESET_PROVIDER_NAMES;
+export type JsonApiVendor = PresetProviderName;
+
+/**
+ * The vendors the sandbox simulates: ours, the credit APIs of the presets, and `json`, a generic
+ * credit endpoint (any GET path; `Authorization: Bearer`, `X-Api-Key` or `?api_key=`) whose answer a
+ * test replaces with faults.
+ */
+export type SandboxVendor = 'pictory' | 'account-api' | 'pixelcut' | 'json' | JsonApiVendor;
 
 /** The vendors in a fixed order (one HTTP server each). */
-export const SANDBOX_VENDORS: readonly SandboxVendor[] = ['pictory', 'account-api', 'pixelcut'];
+export const SANDBOX_VENDORS: readonly SandboxVendor[] = ['pictory', 'account-api', 'pixelcut', 'json', ...JSON_API_VENDORS];
 
 /** One simulated account: its vendor, credential and a recipe for its credit activity over time. */
 export interface SandboxAccountSpec {
@@ -39,10 +49,17 @@ export interface SandboxAccountSpec {
    */
   autoReload?: { enabled: boolean; threshold: number; amount: number };
   /**
-   * pictory only: at 10:12:59.445Z on the 1st of each month (UTC) a 'Monthly Reset' credit of the
+   * pictory, elevenlabs, deepl: at 10:12:59.445Z on the 1st of each month (UTC) a 'Monthly Reset' of the
    * allowance restores the balance to it (credits do not roll over). Top-ups add to that month's limit.
    */
   monthlyAllowance?: number;
+  /**
+   * Parameters the vendor's URL or credential needs, by name: deepgram `projectId`, twilio `accountSid`.
+   * Default derived from the id (see Sandbox.paramsOf).
+   */
+  params?: Record<string, string>;
+  /** A key without permission to read the balance (fal, openrouter, deepgram …): default true; false → 403. */
+  canReadBalance?: boolean;
   /** account-api only: request statistics served by /usage (errorRate 0..1). */
   usage?: { requestsPerHour: number; errorRate: number | ((hourStart: Date) => number) };
   /** account-api currency, default 'USD'. */
@@ -69,7 +86,23 @@ export type Fault =
   /** An error (default 500) whose body and an `X-Debug-Key` header echo the caller's key verbatim. */
   | { kind: 'echo-key'; status?: number }
   /** Never answer (the client must time out); the socket is destroyed on close(). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * Answer exactly this body (default status 200, content type application/json): HTML, `null`, a huge
+   * or deeply nested document, bytes that are not UTF-8; with `gzip` it is sent compressed (a bomb).
+   */
+  | {
+      kind: 'body';
+      body: string | Uint8Array;
+      status?: number;
+      contentType?: string;
+      headers?: Record<string, string>;
+      gzip?: boolean;
+    }
+  /** Redirect (default 302) to `location`, e.g. another loopback port. */
+  | { kind: 'redirect'; location: string; status?: number }
+  /** 200 and a body that never ends: `chunk` (default 64 KiB of spaces) every `intervalMs` (default 0: as fast as read). */
+  | { kind: 'endless'; chunk?: string; intervalMs?: number };
 
 /** Which requests a fault affects, and how many times. */
 export interface FaultRule {
@@ -89,6 +122,7 @@ export interface RecordedRequest {
   accountId?: string;
   method: string;
   path: string;
+  /** Credential parameters (the json vendor's `api_key`) replaced by '<redacted>'. */
   query: Record<string, string>;
   /** The status answered; 0 for a request that was never answered (a 'hang' fault). */
   status: number;
@@ -98,14 +132,16 @@ export interface RecordedRequest {
   headers: Record<string, string>;
 }
 
-/** A running sandbox: three vendor servers on loopback over one simulated world. */
+/** A running sandbox: one server per vendor on loopback over one simulated world. */
 export interface Sandbox {
-  /** Base URLs, e.g. http://127.0.0.1:PORT, one HTTP server per vendor. */
+  /** Base URLs, e.g. http://127.0.0.1:PORT, one HTTP server per vendor (so each is its own origin). */
   readonly urls: Readonly<Record<SandboxVendor, string>>;
   now(): Date;
   /** Time travel: the world is evaluated lazily at `now` (forward and backward both work). */
   setNow(now: Date): void;
   keyOf(accountId: string): string;
+  /** The account's vendor parameters (deepgram `projectId`, twilio `accountSid`), defaults included. */
+  paramsOf(accountId: string): Readonly<Record<string, string>>;
   accounts(): readonly SandboxAccountSpec[];
   addAccount(spec: SandboxAccountSpec): void;
   /** A manual purchase at `at` (default now()). */

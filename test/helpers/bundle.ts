@@ -3,11 +3,11 @@ import { build } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Bundles the handler the way the CDK construct does: ESM, minified, AWS SDK left to the runtime. */
-export async function bundleHandler(outdir: string): Promise<string> {
+/** Bundles a handler (the check function's unless `entry` says) the way the CDK construct does: ESM, minified, AWS SDK left to the runtime. */
+export async function bundleHandler(outdir: string, entry = 'functions/check-budgets.ts'): Promise<string> {
   const outfile = join(outdir, 'index.mjs');
   await build({
-    entryPoints: [join(ROOT, 'functions/check-budgets.ts')],
+    entryPoints: [join(ROOT, entry)],
     outfile,
     bundle: true,
     platform: 'node',

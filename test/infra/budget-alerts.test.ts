@@ -2,31 +2,12 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FULL_WIDTH, HALF_WIDTH, THIRD_WIDTH } from '../../infra/dashboard.js';
-import { CUSTOMER_KEY_ARN, FULL, MINIMAL, buildStack, logicalIdOf, render } from './fixtures.js';
+import { CUSTOMER_KEY_ARN, FULL, MINIMAL, buildStack, functionStatements, logicalIdOf, render } from './fixtures.js';
 
 type Json = Record<string, unknown>;
 
 /** `arn:${AWS::Partition}:<service>:${AWS::Region}:${AWS::AccountId}:<rest>` as rendered by `render`. */
 const arn = (service: string, rest: string) => `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
-
-/** The statements of the IAM policy attached to the function's role, with every string value rendered. */
-function functionStatements(template: Template, roleId: string): Json[] {
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-    JSON.stringify((policy as Json).Properties).includes(`"Ref":"${roleId}"`),
-  );
-  expect(policies).toHaveLength(1);
-  const statements = ((policies[0] as { Properties: { PolicyDocument: { Statement: Json[] } } }).Properties.PolicyDocument.Statement);
-  return statements.map((statement) => renderDeep(statement) as Json);
-}
-
-function renderDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(renderDeep);
-  if (typeof value === 'object' && value !== null) {
-    if ('Ref' in value || 'Fn::GetAtt' in value || 'Fn::Join' in value) return render(value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v)]));
-  }
-  return value;
-}
 
 describe('BudgetAlerts with every notify kind and three schedules', () => {
   let stack: Stack;
@@ -64,8 +45,10 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
       expect(props.Targets).toEqual([{ Arn: { 'Fn::GetAtt': [ids.fn, 'Arn'] }, Id: 'Target0', Input: JSON.stringify({ schedule: expression }) }]);
     }
     expect(byExpression['rate(15 minutes)']?.Description).toBe('budget-alerts: checks images, images-eu');
-    // EventBridge may invoke the function, from these rules only.
-    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => (p as { Properties: Json }).Properties);
+    // EventBridge may invoke the function, from these rules only (the snooze-link function's URL permissions: links.test.ts).
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'))
+      .map((p) => (p as { Properties: Json }).Properties)
+      .filter((p) => JSON.stringify(p.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [ids.fn, 'Arn'] }));
     expect(permissions).toHaveLength(3);
     for (const permission of permissions) {
       expect(permission).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [ids.fn, 'Arn'] } });
@@ -107,6 +90,8 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
       'NODE_OPTIONS',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
+      'SNOOZE_LINK_SECRET_ARN',
+      'SNOOZE_LINK_URL',
       'SSM_CACHE_TTL_SECONDS',
       'STATE_TABLE_NAME',
     ]);
@@ -161,19 +146,25 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
         ],
         Resource: `\${${ids.table}.Arn}`,
       },
+      {
+        Sid: 'ReadSnoozeLinkSecret',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: `\${${logicalIdOf(stack, 'BudgetAlerts/SnoozeLinkSecret/Resource')}}`,
+      },
     ]);
     // No AWS managed policies on the function (its own log group instead of AWSLambdaBasicExecutionRole).
     const role = template.findResources('AWS::IAM::Role')[ids.role] as { Properties: Json };
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('has no IAM statement on "*" anywhere, and no role with inline or managed policies beyond the function', () => {
+  it('has no IAM statement on "*" anywhere, and no role with inline or managed policies beyond the two functions', () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       for (const statement of (policy as { Properties: { PolicyDocument: { Statement: Json[] } } }).Properties.PolicyDocument.Statement) {
         expect([statement.Resource].flat()).not.toContain('*');
       }
     }
-    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(2);
     // The Chatbot channel role gets no permissions at all (notifications need none).
     const chatbotRoles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
       JSON.stringify(r).includes('chatbot.amazonaws.com'),
@@ -274,7 +265,10 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
   });
 
   it('alarms on function errors, sustained throttling and dead letters, notifying every topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: Json }).Properties);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => (a as { Properties: Json }).Properties)
+      // The snooze-link function's own alarm is asserted in links.test.ts.
+      .filter((a) => a.TreatMissingData !== 'breaching' && a.MetricName !== 'Url5xxCount');
     expect(alarms).toHaveLength(3);
     const actions = [{ Ref: ids.info }, { Ref: ids.warning }, { Ref: ids.critical }];
     const byMetric = Object.fromEntries(alarms.map((a) => [a.MetricName, a]));
@@ -303,6 +297,43 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
       Statistic: 'Maximum',
       Threshold: 1,
       AlarmActions: actions,
+    });
+  });
+
+  it('alarms when a schedule group has not run for two of its periods, and when no account was checked for hours (missing data breaches)', () => {
+    // Prepare: the not-running alarms are the ones that treat missing data as breaching; a labelled
+    // metric is rendered as a one-metric `Metrics` list, read here as the plain form.
+    type MetricStat = { Metric: Json; Period: number; Stat: string };
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => (a as { Properties: Json & { Metrics?: { MetricStat: MetricStat }[] } }).Properties)
+      .filter((a) => a.TreatMissingData === 'breaching')
+      .map(({ Metrics, ...rest }) => {
+        const stat = Metrics?.[0]?.MetricStat;
+        return stat ? { ...rest, ...stat.Metric, Period: stat.Period, Statistic: stat.Stat } : rest;
+      });
+    const actions = [{ Ref: ids.info }, { Ref: ids.warning }, { Ref: ids.critical }];
+    const absent = { Namespace: 'BudgetAlerts', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', AlarmActions: actions };
+    const group = (expression: string) =>
+      alarms.find((a) => a.MetricName === 'ScheduledRuns' && JSON.stringify(a.Dimensions).includes(JSON.stringify(expression)));
+
+    // Assess: one per schedule group, over two of its periods.
+    expect(alarms.filter((a) => a.MetricName === 'ScheduledRuns')).toHaveLength(3);
+    expect(group('rate(1 hour)')).toMatchObject({
+      ...absent,
+      Dimensions: [{ Name: 'schedule', Value: 'rate(1 hour)' }, { Name: 'service', Value: 'budget-alerts' }],
+      Period: 300,
+      EvaluationPeriods: 24,
+      DatapointsToAlarm: 24,
+    });
+    expect(group('rate(15 minutes)')).toMatchObject({ ...absent, Period: 300, EvaluationPeriods: 6 });
+    // Weekdays 7:00-19:30: its longest gap is the weekend (59.5 h), so two of them are 119 h.
+    expect(group('cron(0/30 7-19 ? * MON-FRI *)')).toMatchObject({ ...absent, Period: 21_600, EvaluationPeriods: 20 });
+    // The heartbeat: the run total of accounts checked, over twice the longest gap of any schedule.
+    expect(alarms.find((a) => a.MetricName === 'AccountsChecked')).toMatchObject({
+      ...absent,
+      Dimensions: [{ Name: 'service', Value: 'budget-alerts' }],
+      Period: 21_600,
+      EvaluationPeriods: 20,
     });
   });
 

@@ -1,4 +1,6 @@
 import { App, Stack, cx_api } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import { validateBudgets, type BudgetsConfig } from '../../lib/config.js';
 import { BudgetAlertsStack } from '../../infra/budget-alerts-stack.js';
 import type { BudgetAlertsProps } from '../../infra/budget-alerts.js';
@@ -90,4 +92,24 @@ export function render(value: unknown): string {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+/** The statements of the one IAM policy attached to the role `roleId` (a function's), with every string value rendered. */
+export function functionStatements(template: Template, roleId: string): Record<string, unknown>[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    JSON.stringify((policy as Record<string, unknown>).Properties).includes(`"Ref":"${roleId}"`),
+  );
+  expect(policies).toHaveLength(1);
+  const statements = (policies[0] as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement;
+  return statements.map((statement) => renderDeep(statement) as Record<string, unknown>);
+}
+
+/** `render` applied to every reference inside a value. */
+export function renderDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(renderDeep);
+  if (typeof value === 'object' && value !== null) {
+    if ('Ref' in value || 'Fn::GetAtt' in value || 'Fn::Join' in value) return render(value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v)]));
+  }
+  return value;
 }

@@ -29,6 +29,7 @@ function findings(stack: Stack): string[] {
 
 const EXPECTED = [
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*] @ Test/BudgetAlerts/FunctionRole/DefaultPolicy/Resource',
+  'AwsSolutions-SMG4 @ Test/BudgetAlerts/SnoozeLinkSecret/Resource',
   'AwsSolutions-SQS3 @ Test/BudgetAlerts/DeadLetterQueue/Resource',
 ];
 
@@ -61,6 +62,6 @@ describe('cdk-nag AwsSolutionsChecks', () => {
 
   it('needs no key acknowledgment when the parameters use a named customer managed key', () => {
     const acks = acknowledgments(buildStack(MINIMAL, { parameterKmsKeyArn: CUSTOMER_KEY_ARN }));
-    expect(acks.map((a) => a.rule)).toEqual(['AwsSolutions-SQS3']);
+    expect(acks.map((a) => a.rule).sort()).toEqual(['AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
   });
 });

@@ -125,6 +125,6 @@ describe('budgetsJsonSchema', () => {
     const account = schema.properties.accounts.items;
     expect(account.required).toEqual(expect.arrayContaining(['id', 'provider', 'apiKey']));
     expect(account.additionalProperties).toBe(false);
-    expect(account.properties.provider.enum).toEqual(['pictory', 'account-api', 'pixelcut']);
+    expect(account.properties.provider.enum).toEqual(expect.arrayContaining(['pictory', 'account-api', 'pixelcut', 'json']));
   });
 });

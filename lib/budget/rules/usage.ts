@@ -1,6 +1,7 @@
 import { consumptionThrough, dailyConsumption } from '../consumption.js';
 import { findingOf, round2, type Rule } from '../context.js';
 import { dayKeyIn, startOfDayIn, TRAILING_DAYS } from '../period.js';
+import { median } from '../stats.js';
 
 /** Share of the error-rate limit below which `usage.errors` resolves. */
 export const ERROR_RATE_RESOLVE_FACTOR = 0.8;
@@ -58,11 +59,3 @@ export const usageErrors: Rule = (context) => {
     }),
   ];
 };
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const upper = sorted[mid] ?? 0;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? 0) + upper) / 2;
-}

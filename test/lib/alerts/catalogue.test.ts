@@ -7,7 +7,7 @@ import {
   summarizeForSms,
   type Describable,
 } from '../../../lib/alerts/catalogue.js';
-import { availabilitySentence, joinSentences, reloadSentence } from '../../../lib/alerts/sentences.js';
+import { availabilitySentence, burnRate, joinSentences, reloadSentence, setAsideSentence } from '../../../lib/alerts/sentences.js';
 import type { FindingFacts } from '../../../lib/budget/types.js';
 import { ALERT_KINDS, type AlertKind, type AlertStatus } from '../../../lib/model.js';
 
@@ -124,6 +124,35 @@ describe('describeAlert', () => {
     expect(expired.message).toBe('The API token expired at 2026-11-22 00:00 UTC; checks fail until it is replaced.');
   });
 
+  it('says the burn rate, the days it covers and what it left out in runway and forecast texts', () => {
+    // Prepare
+    const rate: FindingFacts = { averageDailyUsed: 0.5, rateDays: 7, rateBasis: 'usual', rateSetAside: 900 };
+    const runway = findingOf('balance.runway', { threshold: 7, value: 1.4, facts: { available: 0.7, runwayDays: 1.4, ...rate } });
+    const forecast = findingOf('budget.forecast', { threshold: 100, facts: { period: '2026-11', used: 910, budget: 500, forecast: 920, ...rate } });
+
+    // Act
+    const runwayText = describeAlert(runway, 'firing');
+    const forecastText = describeAlert(forecast, 'firing');
+
+    // Assess
+    expect(runwayText.message).toBe(
+      'Available: 0.7 credits. At about 0.5 credits a day over the last 7 days, that lasts about 1.4 days (alert under 7 days). ' +
+        'A one-off use of 900 credits is left out of the rate.',
+    );
+    expect(forecastText.message).toBe(
+      'At about 0.5 credits a day over the last 7 days, 2026-11 ends with about 920 credits used, 184% of the monthly budget of 500. ' +
+        'Used so far: 910. A one-off use of 900 credits is left out of the rate.',
+    );
+  });
+
+  it('says when a forecast rests on no regular use', () => {
+    // Act
+    const text = describeAlert(findingOf('budget.forecast', { facts: { period: '2026-11', used: 600, forecast: 600, rateDays: 7, rateBasis: 'usual', rateSetAside: 600 } }), 'firing');
+
+    // Assess
+    expect(text.message).toBe('With no regular use over the last 7 days, 2026-11 ends with about 600 credits used. Used so far: 600. A one-off use of 600 credits is left out of the rate.');
+  });
+
   it('falls back to "the alert level" when a resolved state has no threshold', () => {
     // Act
     const low = describeAlert(findingOf('balance.low', { threshold: undefined }), 'resolved');
@@ -215,6 +244,13 @@ describe('sentences', () => {
     { name: 'what auto-reload adds', sentence: reloadSentence, facts: { reloadThreshold: 100, reloadAmount: 500 }, expected: 'Auto-reload adds 500 credits when the balance falls below 100 credits.' },
     { name: 'an auto-reload of unknown amount', sentence: reloadSentence, facts: { reloadThreshold: 100 }, expected: 'Auto-reload tops up when the balance falls below 100 credits.' },
     { name: 'no auto-reload threshold', sentence: reloadSentence, facts: { reloadAmount: 500 }, expected: undefined },
+    { name: 'the usual burn rate', sentence: burnRate, facts: { averageDailyUsed: 20, rateDays: 7, rateBasis: 'usual', currency: 'USD' }, expected: 'about 20 USD a day over the last 7 days' },
+    { name: 'a burn rate since a change', sentence: burnRate, facts: { averageDailyUsed: 40, rateDays: 3, rateBasis: 'changed' }, expected: 'about 40 credits a day over the last 3 days, since use changed' },
+    { name: 'a burn rate from little history', sentence: burnRate, facts: { averageDailyUsed: 30, rateDays: 1.5, rateBasis: 'little-history' }, expected: 'about 30 credits a day (only 1.5 days of history so far)' },
+    { name: 'a burn rate over unnamed days', sentence: burnRate, facts: { averageDailyUsed: 42 }, expected: '42 a day' },
+    { name: 'no burn rate', sentence: burnRate, facts: { rateDays: 7 }, expected: undefined },
+    { name: 'a one-off use left out of the rate', sentence: setAsideSentence, facts: { rateSetAside: 899.5 }, expected: 'A one-off use of 899.5 credits is left out of the rate.' },
+    { name: 'nothing left out of the rate', sentence: setAsideSentence, facts: {}, expected: undefined },
   ];
 
   for (const { name, sentence, facts, expected } of cases) {

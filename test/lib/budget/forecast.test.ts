@@ -14,7 +14,7 @@ describe('forecastConsumption', () => {
   it('is absent before 3 days of the month when the ledger has no earlier history', () => {
     // Prepare: consumption starts with the month.
     const period = periodIn(zonedCalendar('UTC'), at('2026-11-10T00:00:00Z'));
-    const ledger = steadyLedger(period.start, at('2026-11-04T00:00:00Z'), HOUR, 1);
+    const ledger = steadyLedger(period.start, at('2026-11-05T00:00:00Z'), HOUR, 1);
 
     // Act
     const early = forecastAt(ledger, new Date(period.start.getTime() + 3 * DAY - 1));
@@ -22,23 +22,41 @@ describe('forecastConsumption', () => {
 
     // Assess
     expect(early).toBeUndefined();
-    expect(onTime?.basis).toBe('month-to-date');
+    expect(onTime?.rate).toMatchObject({ perDay: 24, days: 3 });
+    expect(onTime?.value).toBeCloseTo(73 + 24 * 27, 9);
   });
 
-  it('projects month-to-date consumption over the whole period: used × length ÷ elapsed', () => {
-    // Prepare: 60 credits in the first 6 days of a 30-day month.
-    const ledger = [debit('2026-11-01T12:00:00Z', 25), debit('2026-11-05T12:00:00Z', 35)];
-    const now = at('2026-11-07T00:00:00Z');
+  it('is what was used so far plus the rate times the days left, with the rate it used', () => {
+    // Prepare: 10 credits a day since October, and one 200-credit batch job on Nov 2.
+    const ledger = [...steadyLedger(at('2026-10-01T12:00:00Z'), at('2026-12-01T00:00:00Z'), DAY, 10), debit('2026-11-02T03:00:00Z', 200)];
+    const now = at('2026-11-11T00:00:00Z');
 
     // Act
     const forecast = forecastAt(ledger, now);
 
-    // Assess
-    expect(forecast).toMatchObject({ used: 60, ratePerDay: 10, basis: 'month-to-date' });
-    expect(forecast?.value).toBeCloseTo(300, 9);
+    // Assess: 100 + 200 used; the batch is spent, not a rate: 20 days left at 10 a day.
+    expect(forecast?.used).toBe(300);
+    expect(forecast?.rate).toMatchObject({ perDay: 10, days: 7, basis: 'usual' });
+    expect(forecast?.value).toBeCloseTo(300 + 10 * 20, 9);
   });
 
-  it('uses the trailing 7-day average early in the month when last month is in the ledger', () => {
+  it('counts the days left in the account zone', () => {
+    // Prepare: 24 a day; at noon UTC on Nov 30 the UTC month has 12 hours left, Los Angeles' month 20.
+    const ledger = steadyLedger(at('2026-11-01T00:30:00Z'), at('2026-12-02T00:00:00Z'), HOUR, 1);
+    const now = at('2026-11-30T12:00:00Z');
+    const inZone = (timezone: string) =>
+      buildContext({ account: rules({ timezone }), snapshot: snapshot(now, 1000), ledger, now }).forecast;
+
+    // Act
+    const utc = inZone('UTC');
+    const losAngeles = inZone('America/Los_Angeles');
+
+    // Assess
+    expect((utc?.value ?? 0) - (utc?.used ?? 0)).toBeCloseTo(12, 9);
+    expect((losAngeles?.value ?? 0) - (losAngeles?.used ?? 0)).toBeCloseTo(20, 9);
+  });
+
+  it('uses the rate from last month early in the month when the ledger reaches back', () => {
     // Prepare: 24 credits a day since mid-October, now 12 h into November.
     const now = at('2026-11-01T12:00:00Z');
     const ledger = steadyLedger(at('2026-10-15T00:30:00Z'), now, HOUR, 1);
@@ -47,9 +65,8 @@ describe('forecastConsumption', () => {
     const forecast = forecastAt(ledger, now);
 
     // Assess
-    expect(forecast?.basis).toBe('trailing-7-days');
     expect(forecast?.used).toBe(12);
-    expect(forecast?.ratePerDay).toBe(24);
+    expect(forecast?.rate.perDay).toBe(24);
     expect(forecast?.value).toBeCloseTo(12 + 24 * 29.5, 9);
   });
 
@@ -61,6 +78,19 @@ describe('forecastConsumption', () => {
     // Act & Assess
     expect(forecastAt(ledger, now)).toBeUndefined();
     expect(forecastAt(ledger, now, new Date(now.getTime() - 3 * DAY))).toBeDefined();
+  });
+
+  it('is never below what was used (a fall to no use projects what was used)', () => {
+    // Prepare: 50 a day until Nov 5, nothing since.
+    const ledger = steadyLedger(at('2026-10-20T00:30:00Z'), at('2026-11-05T00:00:00Z'), HOUR, 50 / 24);
+
+    // Act
+    const forecast = forecastAt(ledger, at('2026-11-10T00:00:00Z'));
+
+    // Assess
+    expect(forecast?.rate.perDay).toBe(0);
+    expect(forecast?.value).toBe(forecast?.used);
+    expect(forecast?.used).toBeCloseTo(200, 6);
   });
 });
 

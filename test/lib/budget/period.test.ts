@@ -114,7 +114,7 @@ describe('dayKeyIn and startOfDayIn', () => {
 });
 
 describe('ledgerWindowIn', () => {
-  it('reaches 7 full local days back early in the month', () => {
+  it('reaches 14 full local days back early in the month (the burn rate looks back two weeks)', () => {
     // Prepare
     const now = at('2026-11-03T12:00:00Z');
 
@@ -122,7 +122,7 @@ describe('ledgerWindowIn', () => {
     const window = ledgerWindowIn(zonedCalendar('UTC'), now);
 
     // Assess
-    expect(window.from.toISOString()).toBe('2026-10-27T00:00:00.000Z');
+    expect(window.from.toISOString()).toBe('2026-10-20T00:00:00.000Z');
     expect(window.to).toBe(now);
   });
 
@@ -138,7 +138,7 @@ describe('ledgerWindowIn', () => {
     // Act
     const window = ledgerWindowIn(zonedCalendar('Asia/Kolkata'), at('2026-11-02T03:00:00Z')); // 08:30 on Nov 2 in Kolkata
 
-    // Assess: seven days before Nov 2 is Oct 26, starting 18:30Z the day before.
-    expect(window.from.toISOString()).toBe('2026-10-25T18:30:00.000Z');
+    // Assess: fourteen days before Nov 2 is Oct 19, starting 18:30Z the day before.
+    expect(window.from.toISOString()).toBe('2026-10-18T18:30:00.000Z');
   });
 });

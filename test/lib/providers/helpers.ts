@@ -1,5 +1,6 @@
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../../lib/providers/http.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../lib/sandbox/index.js';
 
 /** A sleep that returns at once and remembers what it was asked to wait, advancing a fake clock. */
 export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays: number[]; now: () => number } {
@@ -53,4 +54,55 @@ export function visibleText(error: unknown): string {
     }
   }
   return parts.join('\n');
+}
+
+/** A bare loopback server that records every request it gets (raw URL and headers) and answers 200 `{}`. */
+export async function recordingServer(): Promise<{
+  readonly url: string;
+  readonly requests: { url: string; headers: Record<string, unknown> }[];
+  close(): Promise<void>;
+}> {
+  const { createServer } = await import('node:http');
+  const requests: { url: string; headers: Record<string, unknown> }[] = [];
+  const server = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', headers: { ...req.headers } });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The error a promise rejects with, as a ProviderError-like object with its code. */
+export async function failureOf(promise: Promise<unknown>): Promise<Error & { code?: string; field?: string }> {
+  return (await rejectionOf(promise)) as Error & { code?: string; field?: string };
+}
+
+/**
+ * A sandbox for a test file: started before its tests, closed after them, with faults and the request
+ * log cleared after each test. Read it through the returned function once the tests run.
+ */
+export function useSandbox(options: SandboxOptions): () => Sandbox {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ enforceRateLimits: false, ...options });
+  });
+  afterAll(() => sandbox?.close());
+  afterEach(() => {
+    sandbox?.clearFaults();
+    sandbox?.clearRequests();
+  });
+  return () => {
+    if (sandbox === undefined) throw new Error('the sandbox starts in beforeAll');
+    return sandbox;
+  };
 }

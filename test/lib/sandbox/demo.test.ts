@@ -27,6 +27,8 @@ describe('demoAccounts', () => {
       ['chat-prod', 'account-api'],
       ['batch-jobs', 'account-api'],
       ['images-prod', 'pixelcut'],
+      ['credits-api', 'json'],
+      ['router-prod', 'openrouter'],
       ['images-staging', 'pixelcut'],
     ]);
     expect(accounts.every((account) => account.start.toISOString() === '2026-04-01T00:00:00.000Z')).toBe(true);
@@ -138,6 +140,24 @@ describe('demoAccounts', () => {
     expect(day16).toBeLessThan(100);
     expect([beforeTopUp, afterTopUp]).toEqual([40, 1040]);
     expect(typeof staging.credits_remaining).toBe('number');
+  });
+
+  it('drains credits-api (json) below 150 until its top-up on day 20, and router-prod (openrouter) below $50 until day 16', async () => {
+    // Prepare
+    sandbox = await startSandbox({ now: MAY, accounts: demoAccounts(MAY) });
+    const sb = sandbox;
+    const balanceAt = (id: string, instant: Date): number => {
+      sb.setNow(instant);
+      return sb.balanceOf(id);
+    };
+
+    // Act
+    const credits = [MAY, after(MAY, 15 * DAY), after(MAY, 19 * DAY + 12 * HOUR - 1), after(MAY, 19 * DAY + 12 * HOUR)].map((at) => balanceAt('credits-api', at));
+    const router = [MAY, after(MAY, 12 * DAY), after(MAY, 15 * DAY + 9 * HOUR)].map((at) => balanceAt('router-prod', at));
+
+    // Assess
+    expect(credits).toEqual([500, 140, 33, 1032]);
+    expect(router).toEqual([90, 46.8, 134.65]);
   });
 
   it('fits a month whatever the previous month’s length (February)', async () => {

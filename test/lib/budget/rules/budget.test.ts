@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, debit, evaluate, find, stateOf } from '../fixtures.js';
+import { at, DAY, debit, evaluate, find, stateOf, steadyLedger } from '../fixtures.js';
 
 describe('budget.actual', () => {
   it('is on per threshold reached, once per period, with severity by threshold', () => {
@@ -64,8 +64,8 @@ describe('budget.forecast', () => {
   });
 
   it('is on when the projection reaches T% of the budget, as a warning, once per period', () => {
-    // Prepare: 200 credits in 10 of 30 days projects 600.
-    const ledger = [debit('2026-11-02T00:00:00Z', 200)];
+    // Prepare: 20 credits a day: 200 in the first 10 days, 20 more days at 20 projects 600.
+    const ledger = steadyLedger(at('2026-11-01T12:00:00Z'), at('2026-12-01T00:00:00Z'), DAY, 20);
     const now = at('2026-11-11T00:00:00Z');
 
     // Act
@@ -75,6 +75,20 @@ describe('budget.forecast', () => {
     expect(summary.forecast).toBe(600);
     expect(find(findings, 'budget.forecast:100')).toMatchObject({ state: 'on', severity: 'warning', once: '2026-11', value: 120 });
     expect(find(findings, 'budget.forecast:150')).toMatchObject({ state: 'off' });
-    expect(find(findings, 'budget.forecast:100')?.facts.forecast).toBe(600);
+    expect(find(findings, 'budget.forecast:100')?.facts).toMatchObject({ forecast: 600, averageDailyUsed: 20, rateDays: 7 });
+  });
+
+  it('does not project a one-off batch job over the rest of the month', () => {
+    // Prepare: 1 credit a day since October, and a 400-credit job on Nov 5: 410 used by Nov 11.
+    const ledger = [...steadyLedger(at('2026-10-01T12:00:00Z'), at('2026-12-01T00:00:00Z'), DAY, 1), debit('2026-11-05T09:00:00Z', 400)];
+    const now = at('2026-11-11T00:00:00Z');
+
+    // Act
+    const { findings, summary } = evaluate({ budget: { monthly: 500, alertAt: [80], forecastAt: [100] } }, { ledger, now });
+
+    // Assess: 410 + 20 days at 1 a day; extrapolating the month so far would say 1,230.
+    expect(summary.forecast).toBe(430);
+    expect(stateOf(findings, 'budget.forecast:100')).toBe('off');
+    expect(stateOf(findings, 'budget.actual:80')).toBe('on');
   });
 });

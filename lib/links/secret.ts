@@ -1,0 +1,19 @@
+// Reads the snooze-link signing secret from Secrets Manager. The client comes from the caller (one per
+// container); the value is returned, never logged, and no error carries it.
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigError } from '../errors.js';
+
+/** The secret's text; a read that fails rejects with the secret's ARN and the SDK error's name only. */
+export async function readLinkSecret(client: SecretsManagerClient, secretArn: string): Promise<string> {
+  let value: string | undefined;
+  try {
+    value = (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
+  } catch (error) {
+    const name = (error as Error | undefined)?.name ?? 'Error';
+    throw new ConfigError([{ file: `Secrets Manager secret ${secretArn}`, path: '', message: `could not be read (${name})` }], { cause: error });
+  }
+  if (value === undefined || value.trim() === '') {
+    throw new ConfigError([{ file: `Secrets Manager secret ${secretArn}`, path: '', message: 'holds no text' }]);
+  }
+  return value;
+}
