@@ -1,5 +1,6 @@
 import type { Alert } from '../alerts/types.js';
 import { renderChatbot, renderEmail, renderSms } from '../alerts/render.js';
+import { renderGroupEmail } from '../alerts/render-group.js';
 import type { DeliveryTarget } from '../alerts/routing.js';
 import type { AlertPublisher } from './types.js';
 
@@ -14,6 +15,10 @@ export function createConsolePublisher(write: (text: string) => void, style: Con
   return {
     async publish(alert: Alert): Promise<void> {
       write(style === 'line' ? `${formatAlertLine(alert)}\n` : formatChannels(alert));
+    },
+    async publishGroup(alerts: readonly Alert[], target: DeliveryTarget): Promise<void> {
+      const { subject } = renderGroupEmail(alerts);
+      write(`${subject} (${target.id})\n${alerts.map((alert) => `  ${formatAlertLine(alert)}\n`).join('')}`);
     },
   };
 }
