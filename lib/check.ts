@@ -17,6 +17,7 @@ import { ProviderError } from './errors.js';
 import type { AccountFigures, AccountSnapshot } from './model.js';
 import type { HttpClient } from './providers/http.js';
 import { DEFAULT_ACCOUNT_DEADLINE_MS, fetchSnapshot } from './providers/index.js';
+import { moneyOf, type CreditPrice, type Money } from './money.js';
 import { redact } from './redact.js';
 import { toContractAlert, type AccountReport, type DeliveryReport, type Report } from './report.js';
 import { scheduleIntervalMs } from './schedule.js';
@@ -323,7 +324,7 @@ function evaluateSnapshot(
   };
   const at = now.toISOString();
   return {
-    report: { id: account.id, provider: account.provider, status: 'ok', ...figures },
+    report: { id: account.id, provider: account.provider, status: 'ok', ...figures, ...withMoney(figures, account.creditPrice) },
     findings: [...findings, checkRecovered(account)],
     state: { consecutiveFailures: 0, balanceHistory, lastCheckedAt: at, lastGood: { at, figures } },
   };
@@ -344,6 +345,11 @@ function fromBalanceHistory(stored: readonly BalanceSample[], available: number,
   const newest = kept[kept.length - 1]?.at;
   const balanceHistory = newest === undefined || newest < nowIso ? next.map((s) => ({ at: s.at.toISOString(), available: s.available })) : kept;
   return { balanceHistory, ledger: ledgerFromBalanceHistory(next), historyFrom: next[0]?.at };
+}
+
+function withMoney(figures: AccountFigures, price: CreditPrice | undefined): { money?: Money } {
+  const money = moneyOf(figures, price);
+  return money === undefined ? {} : { money };
 }
 
 function round(value: number): number {

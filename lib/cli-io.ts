@@ -31,3 +31,6 @@ export interface CliIo {
 }
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, someFailed: 3 } as const;
+
+/** Where the CLI keeps state unless `--state` says otherwise. */
+export const DEFAULT_STATE_FILE = '.budget-alerts/state.json';

@@ -6,8 +6,9 @@ import { ConfigError, StateError, StateFileError, UsageError } from './errors.js
 import type { DeliveryStage } from './delivery/deliver.js';
 import { createKeyResolver } from './keys.js';
 import { runKeys } from './keys-cli.js';
-import { DEFAULT_STATE_FILE, runSilence } from './silence-cli.js';
-import { EXIT, type CliIo } from './cli-io.js';
+import { runSilence } from './silence-cli.js';
+import { runDigest } from './digest-cli.js';
+import { DEFAULT_STATE_FILE, EXIT, type CliIo } from './cli-io.js';
 
 export { EXIT, type CliIo } from './cli-io.js';
 import { createHttpClient } from './providers/http.js';
@@ -38,6 +39,10 @@ Commands:
             video-prod/*, */budget.forecast:*) for 30m, 24h, 7d …; resolutions are never held
   silence list [--state FILE] [--now ISO] [--json]    the active silences
   silence rm ID [--state FILE]                        end a silence now
+  digest --config FILE [--state FILE] [--now ISO] [--period day|week] [--json]
+            Summarise every account from the state file (no vendor is called): balance, use
+            against budget, forecast, runway, money, what fired and resolved, what is stale
+            (exit 3 when an account's last successful check is older than twice its schedule)
   demo      Replay a month of simulated vendor activity and show the alerts on every channel
 
 Exit codes: 0 every account checked · 3 some account could not be checked ·
@@ -55,6 +60,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runValidate(rest, io);
       case 'silence':
         return await runSilence(rest, io);
+      case 'digest':
+        return await runDigest(rest, io);
       case 'keys':
         return await runKeys(rest, io);
       case 'schema':

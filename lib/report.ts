@@ -3,6 +3,7 @@
 import type { FindingFacts } from './budget/types.js';
 import type { Alert } from './alerts/types.js';
 import type { AccountFigures, AlertStatus, ProviderName, Severity } from './model.js';
+import type { Money } from './money.js';
 
 /** The contract's per-account entry: the figures when the check succeeded, the error when it did not. */
 export interface AccountReport extends Partial<AccountFigures> {
@@ -14,6 +15,8 @@ export interface AccountReport extends Partial<AccountFigures> {
   readonly stale?: true;
   /** A failed account's figures at its last successful check. */
   readonly lastGood?: AccountFigures & { readonly at: string };
+  /** The figures in money, where the account sets `creditPrice`. */
+  readonly money?: Money;
 }
 
 /** Where one alert went: the delivery targets it reached and those it did not (retried next run). */

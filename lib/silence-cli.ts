@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createSilence, isActive, parseDuration, toSilenceJson, type Silence } from './alerts/silences.js';
 import { parseFlags, parseInstant, requiredFlag } from './cli-args.js';
-import { EXIT, type CliIo } from './cli-io.js';
+import { DEFAULT_STATE_FILE, EXIT, type CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { createFileStore } from './state/file-store.js';
 
-/** Where the CLI keeps state unless `--state` says otherwise (the same file `check` uses). */
-export const DEFAULT_STATE_FILE = '.budget-alerts/state.json';
 
 const DURATIONS = 'a duration such as 30m, 24h or 7d';
 
