@@ -325,7 +325,7 @@ function evaluateSnapshot(
   const at = now.toISOString();
   return {
     report: { id: account.id, provider: account.provider, status: 'ok', ...figures, ...withMoney(figures, account.creditPrice) },
-    findings: [...findings, checkRecovered(account)],
+    findings: [...withPrice(findings, account.creditPrice), checkRecovered(account)],
     state: { consecutiveFailures: 0, balanceHistory, lastCheckedAt: at, lastGood: { at, figures } },
   };
 }
@@ -345,6 +345,11 @@ function fromBalanceHistory(stored: readonly BalanceSample[], available: number,
   const newest = kept[kept.length - 1]?.at;
   const balanceHistory = newest === undefined || newest < nowIso ? next.map((s) => ({ at: s.at.toISOString(), available: s.available })) : kept;
   return { balanceHistory, ledger: ledgerFromBalanceHistory(next), historyFrom: next[0]?.at };
+}
+
+/** Findings whose texts show money beside credits (the account sets a credit price). */
+function withPrice(findings: readonly Finding[], price: CreditPrice | undefined): readonly Finding[] {
+  return price === undefined ? findings : findings.map((f) => ({ ...f, facts: { ...f.facts, price } }));
 }
 
 function withMoney(figures: AccountFigures, price: CreditPrice | undefined): { money?: Money } {

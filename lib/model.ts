@@ -98,7 +98,7 @@ export interface AccountSnapshot {
    * Absent for vendors with no ledger (Pixelcut): the check derives one from balance history.
    */
   readonly ledger?: readonly LedgerEntry[];
-  /** Start of the window the ledger covers (the earlier of the period start and 7 days back). */
+  /** Start of the window the ledger covers (the earlier of the period start and 14 days back). */
   readonly ledgerFrom?: Date;
   /** The vendor's auto-reload settings, where it has any. */
   readonly autoReload?: { readonly enabled: boolean; readonly threshold?: number; readonly amount?: number };

@@ -1,6 +1,7 @@
 // Phrases several kinds and channels say alike, each written once: when the wording of an amount, a
 // burn rate or a reload changes (money beside credits, a rate over named days), it changes here.
 import type { FindingFacts } from '../budget/types.js';
+import { formatMoney } from '../money.js';
 import { formatAmount, formatDays, formatInstant, formatNumber, formatPercent } from './text.js';
 
 /** An amount in the finding's unit: `412.5 credits`, `88 USD`. */
@@ -13,9 +14,20 @@ export function share(part: number, whole: number): string {
   return formatPercent((part / whole) * 100);
 }
 
-/** Consumption against a budget: `412.5 of 500 credits`. */
+/** Consumption against a budget: `412.5 of 500 credits`, with money where a credit price is known: `… ($20.63 of $25.00)`. */
 export function usedOf(used: number, budget: number, f: FindingFacts): string {
-  return `${formatNumber(used)} of ${amount(budget, f)}`;
+  const money = f.price === undefined ? '' : ` (${moneyText(used, f)} of ${moneyText(budget, f)})`;
+  return `${formatNumber(used)} of ${amount(budget, f)}${money}`;
+}
+
+/** Credits in money at the finding's credit price: `$8.70`. */
+function moneyText(credits: number, f: FindingFacts): string {
+  return f.price === undefined ? '' : formatMoney(Math.round(credits * f.price.amount * 100) / 100, f.price.currency);
+}
+
+/** ` ($4.40)` after an amount of credits, or nothing without a credit price. */
+export function inMoney(credits: number, f: FindingFacts): string {
+  return f.price === undefined ? '' : ` (${moneyText(credits, f)})`;
 }
 
 /** The period a finding speaks of: `2026-11`, or `this period` when it does not say. */
@@ -73,7 +85,7 @@ export function atInstant(iso: string | undefined): string {
 export function availabilitySentence(f: FindingFacts): string | undefined {
   if (f.available === undefined) return undefined;
   const runway = f.runwayDays !== undefined ? `, runway ${formatDays(f.runwayDays)}` : '';
-  return `Available: ${amount(f.available, f)}${runway}.`;
+  return `Available: ${amount(f.available, f)}${inMoney(f.available, f)}${runway}.`;
 }
 
 /** `Auto-reload adds 500 credits when the balance falls below 100 credits.`, or undefined without a threshold. */

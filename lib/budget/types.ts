@@ -43,6 +43,8 @@ export interface FindingFacts {
   readonly reloadedAt?: string;
   /** When the account was last checked successfully (ISO): its figures are stale since then. */
   readonly lastGoodAt?: string;
+  /** What one credit costs (`creditPrice`): texts show money beside credits. */
+  readonly price?: { readonly amount: number; readonly currency: string };
 }
 
 /** One evaluated condition of one account at one instant. Pure data; the lifecycle decides what to send. */

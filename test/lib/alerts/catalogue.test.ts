@@ -271,3 +271,20 @@ describe('sentences', () => {
     expect(text).toBe('One. Two.');
   });
 });
+
+describe('money beside credits', () => {
+  it('says what the budget use and the balance cost where a credit price is set', () => {
+    const facts = { period: '2026-11', used: 697.5, budget: 800, available: 202.5, price: { amount: 0.0125, currency: 'USD' } };
+    const finding = { kind: 'budget.actual' as const, account: 'video-prod', provider: 'pictory' as const, severity: 'warning' as const, threshold: 80, value: 87.19, facts };
+
+    const { message } = describeAlert(finding, 'firing');
+
+    expect(message).toContain('697.5 of 800 credits ($8.72 of $10.00) used in 2026-11 (87.2%)');
+    expect(message).toContain('Available: 202.5 credits ($2.53)');
+  });
+
+  it('says nothing of money without a price', () => {
+    const finding = { kind: 'budget.actual' as const, account: 'a', provider: 'pictory' as const, severity: 'warning' as const, threshold: 80, facts: { used: 697.5, budget: 800 } };
+    expect(describeAlert(finding, 'firing').message).not.toMatch(/\$/);
+  });
+});
