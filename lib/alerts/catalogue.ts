@@ -269,7 +269,11 @@ export const CATALOGUE: Readonly<Record<AlertKind, KindEntry>> = {
             : f.errorCode === 'key'
               ? `${a}: the API key cannot be read`
               : `${a}: balance checks failing`,
-        message: failures <= 1 ? `The check failed${reason}.` : `${formatNumber(failures)} consecutive checks failed${reason}.`,
+        message: joinSentences(
+          failures <= 1 ? `The check failed${reason}.` : `${formatNumber(failures)} consecutive checks failed${reason}.`,
+          // Since when the balance and budget figures are not current.
+          f.lastGoodAt !== undefined ? `The figures are stale since the last good check${atInstant(f.lastGoodAt)}.` : undefined,
+        ),
       };
     },
     resolved: ({ account: a }) => ({ title: `${a}: balance checks succeed again`, message: `The latest check of ${a} succeeded.` }),

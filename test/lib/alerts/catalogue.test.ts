@@ -288,3 +288,19 @@ describe('money beside credits', () => {
     expect(describeAlert(finding, 'firing').message).not.toMatch(/\$/);
   });
 });
+
+describe('a failed check', () => {
+  it('says since when the figures are stale', () => {
+    const finding = {
+      kind: 'check.failed' as const,
+      account: 'vid',
+      provider: 'pictory' as const,
+      severity: 'warning' as const,
+      value: 3,
+      facts: { consecutiveFailures: 3, errorCode: 'server', errorMessage: 'HTTP 503', lastGoodAt: '2026-11-20T06:00:00.000Z' },
+    };
+    expect(describeAlert(finding, 'firing').message).toBe(
+      '3 consecutive checks failed (server: HTTP 503). The figures are stale since the last good check at 2026-11-20 06:00 UTC.',
+    );
+  });
+});
