@@ -1,18 +1,25 @@
 // AWS calls per run: SSM, SNS and DynamoDB calls of a cold and a warm invocation of the real handler
-// (functions/check-handler.ts) with 100 accounts, counted at the SDK boundary; then a monthly cost estimate.
+// (functions/check-handler.ts) with 100 accounts, counted at the SDK boundary; then a monthly cost estimate from
+// those figures, the EMF metrics and log bytes the handler wrote, and the alarms, dashboard and query widgets of the
+// synthesized stack: today's configuration beside the construct's `perAccountMetrics` (the configuration before issue 13).
 // Run alone: npx tsx bench/aws-calls.ts
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { App } from 'aws-cdk-lib';
 import { createCheckHandler } from '../functions/check-handler.js';
 import type { Report } from '../lib/report.js';
-import { validateBudgets } from '../lib/config-schema.js';
+import { DEFAULT_SCHEDULE, validateBudgets, type BudgetsConfig } from '../lib/config-schema.js';
+import { BudgetAlertsStack } from '../infra/budget-alerts-stack.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
 import type { AccountState } from '../lib/state/types.js';
 import { createStateTable, dynamoClient, startDynalite } from '../test/helpers/dynalite.js';
 import { startAwsRecorder } from './lib/aws-recorder.js';
-import { monthlyCost, PRICES, type RunProfile } from './lib/cost.js';
+import { monthlyCost, PRICES, scannedGbPerQuery, totalUsd, type CostLine, type RunProfile } from './lib/cost.js';
 import { isMain, runMain } from './lib/main.js';
 import { startRemoteSandbox } from './lib/sandbox-process.js';
 import { formatMs, printTable, verdict } from './lib/stats.js';
@@ -23,11 +30,13 @@ import { lambdaContext } from '../test/helpers/fixtures.js';
 const ACCOUNTS = 100;
 const TABLE = 'budget-alerts-state';
 const HOUR_MS = 3_600_000;
-const TOPICS = [
-  { minSeverity: 'info' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-info' },
-  { minSeverity: 'warning' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-warning' },
-  { minSeverity: 'critical' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-critical' },
+/** Three notify entries (info, warning and critical and above), on the shared alert topic as the construct routes them. */
+const NOTIFY = [
+  { email: 'all@example.com', minSeverity: 'info' as const },
+  { email: 'team@example.com', minSeverity: 'warning' as const },
+  { email: 'oncall@example.com', minSeverity: 'critical' as const },
 ];
+const ALERT_TOPIC = 'arn:aws:sns:us-east-1:123456789012:budget-alerts';
 const READS = new Set(['QueryCommand', 'GetItemCommand', 'BatchGetItemCommand', 'ScanCommand']);
 
 interface SdkCounts {
@@ -116,7 +125,46 @@ export interface InvocationFigures {
   readonly failedAccounts: number;
 }
 
-export async function measureAwsCalls(): Promise<{ invocations: InvocationFigures[]; topicsPerAlert: number }> {
+/** What the synthesized stack deploys that is billed by the month: alarms, dashboards, and the dashboard's query widgets. */
+export interface DeploymentFigures {
+  readonly alarms: number;
+  readonly dashboards: number;
+  readonly queryWidgets: number;
+  /** Metrics drawn on the dashboard (the free dashboards allow 50 each). */
+  readonly dashboardMetrics: number;
+}
+
+/** Synthesizes the stack for `budgets` (no bundling, no validation engine) and counts what it deploys. */
+export function measureDeployment(budgets: BudgetsConfig, perAccountMetrics: boolean): DeploymentFigures {
+  const outdir = mkdtempSync(join(tmpdir(), 'budget-alerts-bench-'));
+  try {
+    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new BudgetAlertsStack(app, 'Bench', { budgets, perAccountMetrics, env: { region: 'us-east-1' } });
+    const resources = Object.values(app.synth().getStackByName(stack.stackName).template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>);
+    const ofType = (type: string) => resources.filter((r) => r.Type === type);
+    // The body is an Fn::Join around the log group's and the function's references: its literal parts hold every widget.
+    const bodies = ofType('AWS::CloudWatch::Dashboard').map((d) => JSON.stringify(d.Properties.DashboardBody));
+    const count = (pattern: RegExp) => bodies.reduce((sum, body) => sum + (body.match(pattern)?.length ?? 0), 0);
+    return {
+      alarms: ofType('AWS::CloudWatch::Alarm').length,
+      dashboards: bodies.length,
+      queryWidgets: count(/\\"type\\":\\"log\\"/g),
+      dashboardMetrics: count(/\[\\"(?:BudgetAlerts|AWS\/[A-Za-z]+)\\",/g),
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Per-account figures as log fields and run metrics only (the default), or also as per-account custom metrics. */
+export interface MeasureOptions {
+  readonly perAccountMetrics?: boolean;
+}
+
+export async function measureAwsCalls(
+  options: MeasureOptions = {},
+): Promise<{ invocations: InvocationFigures[]; topicsPerAlert: number; deployment: DeploymentFigures }> {
+  const perAccountMetrics = options.perAccountMetrics ?? false;
   const specs = benchSpecs(ACCOUNTS);
   const sandbox = await startRemoteSandbox({ now: BENCH_NOW, latencyMs: LATENCY_MS, enforceRateLimits: true, accounts: specs });
   const dynalite = await startDynalite();
@@ -133,6 +181,7 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
     await createStateTable(dynamoClient(dynalite.endpoint), TABLE);
     const config = validateBudgets(
       {
+        notify: NOTIFY,
         accounts: specs.map((s, i) => ({
           id: s.id,
           provider: s.vendor,
@@ -149,19 +198,24 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
     const sns = new SNSClient({ region: 'us-east-1', endpoint: recorder.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
     const dynamoCounts = countCommands(dynamodb, true);
     const snsCounts = countCommands(sns, false);
+    // Runs start as the schedule rule starts them (so the run metrics are the deployed ones); the clock is the bench's.
+    let clockNow = BENCH_NOW;
     const handler = createCheckHandler({
       config,
       tableName: TABLE,
-      topics: TOPICS,
+      routes: NOTIFY.map((n) => ({ target: `email:${n.email}`, arn: ALERT_TOPIC })),
       sns,
       dynamodb,
       logger: new Logger({ serviceName: 'budget-alerts' }),
       metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
-      ssmCacheKey: `bench-aws-calls-${process.pid}-${Date.now()}`,
+      ssmCacheKey: `bench-aws-calls-${process.pid}-${Date.now()}-${perAccountMetrics}`,
+      clock: () => clockNow,
+      perAccountMetrics,
     });
 
     const invoke = async (label: string, now: Date): Promise<InvocationFigures> => {
       await sandbox.setNow(now);
+      clockNow = now;
       recorder.reset();
       dynamoCounts.calls.clear();
       dynamoCounts.rru = 0;
@@ -169,7 +223,7 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
       snsCounts.calls.clear();
       const start = performance.now();
       const { value, text } = await captureOutput(
-        () => handler({ now: now.toISOString() }, lambdaContext(300_000)) as Promise<Report | { error: { message: string } }>,
+        () => handler({ schedule: DEFAULT_SCHEDULE }, lambdaContext(300_000)) as Promise<Report | { error: { message: string } }>,
       );
       const durationMs = performance.now() - start;
       await sandbox.takeSummary();
@@ -211,7 +265,11 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
     );
     invocations.push(await invoke('warm, 2 h later, 40-day histories', steadyAt));
     const cold = invocations[0]!;
-    return { invocations, topicsPerAlert: cold.alerts === 0 ? 1 : cold.expectedPublishes / cold.alerts };
+    return {
+      invocations,
+      topicsPerAlert: cold.alerts === 0 ? 1 : cold.expectedPublishes / cold.alerts,
+      deployment: measureDeployment(config, perAccountMetrics),
+    };
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
@@ -224,7 +282,7 @@ export async function measureAwsCalls(): Promise<{ invocations: InvocationFigure
 export function printAwsCalls(result: Awaited<ReturnType<typeof measureAwsCalls>>): RunProfile {
   const dynamoNames = ['QueryCommand', 'PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand'];
   printTable(
-    `AWS calls per invocation of the handler, ${ACCOUNTS} accounts (3 SNS topics: info, warning, critical; counted at the SDK boundary)`,
+    `AWS calls per invocation of the handler, ${ACCOUNTS} accounts (3 notify entries: info, warning, critical and above; counted at the SDK boundary)`,
     ['invocation', 'alerts', 'SNS Publish', 'alerts × topics', 'SSM calls (params)', 'DDB Query', 'Put', 'Update', 'Delete', 'BatchWrite', 'DDB total', 'RRU', 'WRU', 'EMF metrics', 'wall'],
     result.invocations.map((inv) => {
       const d = (name: string): string => String(inv.dynamo.get(name) ?? 0);
@@ -259,8 +317,23 @@ export function printAwsCalls(result: Awaited<ReturnType<typeof measureAwsCalls>
   const failed = result.invocations.reduce((s, i) => s + i.failedAccounts, 0);
   if (failed > 0) console.log(`  note: ${failed} account checks failed`);
 
+  return profileOf(result);
+}
+
+/** How often the dashboard is loaded in a month (each load runs every query widget once): ten times a day. */
+const DASHBOARD_LOADS_PER_MONTH = 300;
+/** The dashboard's default range (infra/dashboard.ts): every query scans this much of the log group. */
+const DASHBOARD_RANGE_DAYS = 35;
+/** START, END and REPORT lines Lambda writes per invocation (~100 + 60 + 290 bytes). */
+const PLATFORM_LOG_BYTES = 450;
+/** The construct's default log retention (three months). */
+const LOG_RETENTION_MONTHS = 3;
+
+/** The monthly profile of 100 accounts checked hourly, from the measured invocations and the synthesized stack. */
+export function profileOf(result: Awaited<ReturnType<typeof measureAwsCalls>>): RunProfile {
+  const [cold, , steady] = result.invocations as [InvocationFigures, InvocationFigures, InvocationFigures];
   // Hourly: the 15-minute key cache has always expired, so every run reads the keys as the cold one did.
-  const profile: RunProfile = {
+  return {
     runsPerMonth: 730,
     durationSeconds: 5,
     memoryGb: 0.5,
@@ -269,34 +342,84 @@ export function printAwsCalls(result: Awaited<ReturnType<typeof measureAwsCalls>
     rruPerRun: steady.rru,
     wruPerRun: steady.wru,
     logBytesPerRun: steady.logBytes,
-    customMetrics: Math.max(cold.customMetrics, steady.customMetrics),
+    platformLogBytesPerRun: PLATFORM_LOG_BYTES,
+    logRetentionMonths: LOG_RETENTION_MONTHS,
+    customMetrics: Math.max(...result.invocations.map((i) => i.customMetrics)),
+    alarms: result.deployment.alarms,
+    dashboards: result.deployment.dashboards,
+    queryWidgets: result.deployment.queryWidgets,
+    dashboardMetrics: result.deployment.dashboardMetrics,
+    dashboardLoadsPerMonth: DASHBOARD_LOADS_PER_MONTH,
+    dashboardRangeDays: DASHBOARD_RANGE_DAYS,
+    otherDashboards: 0,
     alertsPerMonth: 6 * ACCOUNTS,
     topicsPerAlert: result.topicsPerAlert,
+    // Each publish is filtered to one notify entry's subscription: one email each, no Chatbot in this config.
     emailPerPublish: 1,
-    httpsPerPublish: 1,
+    httpsPerPublish: 0,
     smsPerMonth: ACCOUNTS,
   };
-  const lines = monthlyCost(profile);
-  const total = lines.reduce((s, l) => s + l.usd, 0);
-  printTable(
-    `Monthly cost estimate: ${ACCOUNTS} accounts checked hourly (${profile.runsPerMonth} runs), prices ${PRICES.asOf}`,
-    ['item', 'quantity', 'USD / month'],
-    [...lines.map((l) => [l.item, l.quantity, `$${l.usd.toFixed(l.usd < 1 ? 4 : 2)}`]), ['total', '', `$${total.toFixed(2)}`]],
-  );
-  console.log(
-    `  assumptions: ${profile.durationSeconds} s per run at ${profile.memoryGb * 1024} MB arm64 (measured here: ${formatMs(steady.durationMs)} with ${LATENCY_MS} ms vendors);` +
-      ` keys read every run (hourly > 15 min cache); DynamoDB units of the steady-state run;` +
-      ` ${profile.alertsPerMonth} alerts a month (6 per account) × ${profile.topicsPerAlert.toFixed(2)} topics (as routed in the cold run);` +
-      ` 1 email and 1 https (Chatbot) subscriber per topic; ${profile.smsPerMonth} SMS (1 critical alert per account);` +
-      ` ${profile.customMetrics} distinct EMF metrics, as the handler emits them.`,
-  );
-  return profile;
 }
 
-export async function runAwsCalls(): Promise<{ result: Awaited<ReturnType<typeof measureAwsCalls>>; profile: RunProfile; monthlyUsd: number }> {
+/** Prints the monthly estimate of each configuration side by side (same items, same prices) and the assumptions. */
+export function printCost(configs: readonly { label: string; profile: RunProfile }[]): void {
+  const lines = configs.map((c) => monthlyCost(c.profile));
+  const usd = (line: CostLine | undefined) => (line === undefined ? '—' : `$${line.usd.toFixed(line.usd < 1 ? 4 : 2)}`);
+  printTable(
+    `Monthly cost estimate: ${ACCOUNTS} accounts checked hourly (730 runs), prices ${PRICES.asOf}`,
+    ['item', ...configs.flatMap((c) => [`${c.label}: quantity`, 'USD / month'])],
+    [
+      ...lines[0]!.map((line, i) => [line.item, ...lines.flatMap((ls) => [ls[i]?.quantity ?? '', usd(ls[i])])]),
+      ['total', ...lines.flatMap((ls) => ['', `$${totalUsd(ls).toFixed(2)}`])],
+      ['total if the dashboard is billed', ...configs.flatMap((c, i) => ['', `$${(totalUsd(lines[i]!) + dashboardSurcharge(c.profile)).toFixed(2)}`])],
+    ],
+  );
+  const p = configs[0]!.profile;
+  console.log(
+    `  assumptions: ${p.durationSeconds} s per run at ${p.memoryGb * 1024} MB arm64; keys read every run (hourly > 15 min cache);` +
+      ` DynamoDB units of the steady-state run; ${p.alertsPerMonth} alerts a month (6 per account) × ${p.topicsPerAlert.toFixed(2)} notify entries` +
+      ` (as routed in the cold run), each publish one email; ${p.smsPerMonth} SMS (1 critical alert per account);` +
+      ` EMF metrics and log bytes as the handler wrote them in a scheduled run, plus ${p.platformLogBytesPerRun} bytes of Lambda's own lines;` +
+      ` logs kept ${p.logRetentionMonths} months (priced uncompressed: an upper bound); alarms and query widgets counted in the synthesized stack;` +
+      ` the dashboard loaded ${p.dashboardLoadsPerMonth} times a month over its ${p.dashboardRangeDays}-day range` +
+      ` (each query widget scans ${(scannedGbPerQuery(p) * 1000).toFixed(1)} MB a load); one dashboard, free when the account has fewer than 3` +
+      ` others and it draws at most ${PRICES.cloudwatchFreeDashboardMetrics} metrics (the last line bills it: an account that already has 3).`,
+  );
+}
+
+/** What the dashboard costs when the account's free dashboards are taken. */
+export function dashboardSurcharge(profile: RunProfile): number {
+  const billed = monthlyCost(profile).find((l) => l.item === 'CloudWatch dashboard')?.usd ?? 0;
+  return profile.dashboards * PRICES.cloudwatchDashboardMonth - billed;
+}
+
+export interface CostFigures {
+  readonly profile: RunProfile;
+  readonly monthlyUsd: number;
+  /** The same with the dashboard billed (an account with 3 dashboards already). */
+  readonly monthlyUsdDashboardBilled: number;
+}
+
+function costFigures(profile: RunProfile): CostFigures {
+  const monthlyUsd = totalUsd(monthlyCost(profile));
+  return { profile, monthlyUsd, monthlyUsdDashboardBilled: monthlyUsd + dashboardSurcharge(profile) };
+}
+
+/**
+ * Measures and prints the calls of today's configuration, then the monthly cost beside the configuration before
+ * issue 13 (per-account custom metrics and metric widgets, now the construct's `perAccountMetrics`).
+ */
+export async function runAwsCalls(): Promise<
+  { result: Awaited<ReturnType<typeof measureAwsCalls>>; before: CostFigures } & CostFigures
+> {
   const result = await measureAwsCalls();
   const profile = printAwsCalls(result);
-  return { result, profile, monthlyUsd: monthlyCost(profile).reduce((sum, line) => sum + line.usd, 0) };
+  const before = profileOf(await measureAwsCalls({ perAccountMetrics: true }));
+  printCost([
+    { label: 'default (log fields, query widgets)', profile },
+    { label: 'perAccountMetrics: true (as before)', profile: before },
+  ]);
+  return { result, ...costFigures(profile), before: costFigures(before) };
 }
 
 if (isMain(import.meta.url)) runMain(runAwsCalls);

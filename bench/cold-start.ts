@@ -35,11 +35,7 @@ const FUNCTION_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'secret',
   STATE_TABLE_NAME: 'budget-alerts-state',
-  ALERT_TOPICS: JSON.stringify([
-    { minSeverity: 'info', arn: 'arn:aws:sns:us-east-1:123456789012:info' },
-    { minSeverity: 'warning', arn: 'arn:aws:sns:us-east-1:123456789012:warning' },
-    { minSeverity: 'critical', arn: 'arn:aws:sns:us-east-1:123456789012:critical' },
-  ]),
+  ALERT_TARGETS: JSON.stringify([{ target: 'topic', arn: 'arn:aws:sns:us-east-1:123456789012:alerts' }]),
   POWERTOOLS_SERVICE_NAME: 'budget-alerts',
   POWERTOOLS_METRICS_NAMESPACE: 'BudgetAlerts',
 };

@@ -50,7 +50,11 @@ printTable(
       aws.result.invocations.map((i) => `${dynamoTotal(i)} (${i.alerts} alerts)`).join(', '),
       verdict(aws.result.invocations.every((i) => dynamoTotal(i) === 100 + 2 * i.alerts + 4)),
     ],
-    ['monthly cost, 100 accounts hourly (estimate)', `$${aws.monthlyUsd.toFixed(2)}`, cold === undefined ? '' : 'see the cost table'],
+    [
+      'monthly cost, 100 accounts hourly, all in ≤ $5 (per-account charts on the dashboard)',
+      `$${aws.monthlyUsd.toFixed(2)} (was $${aws.before.monthlyUsd.toFixed(2)}; $${aws.monthlyUsdDashboardBilled.toFixed(2)} if the dashboard is billed)`,
+      verdict(aws.monthlyUsd <= 5),
+    ],
     ...forecasts.targets.map((t) => [`forecast quality, ${t.target}`, t.measured, verdict(t.met)]),
   ],
 );

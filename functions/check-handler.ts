@@ -9,16 +9,19 @@ import ssm from '@middy/ssm';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { checkAccounts } from '../lib/check.js';
-import type { Report } from '../lib/report.js';
+import type { AccountReport, Report } from '../lib/report.js';
 import { DEFAULT_SCHEDULE, type AccountConfig, type BudgetsConfig } from '../lib/config-schema.js';
 import { formatPath } from '../lib/format-path.js';
-import type { Severity } from '../lib/model.js';
-import { createSnsPublisher, type AlertLinks } from '../lib/delivery/sns-publisher.js';
+import { createSnsPublisher, type AlertLinks, type SnsRoute } from '../lib/delivery/sns-publisher.js';
+import { targetsOf } from '../lib/delivery/targets.js';
+import type { DeliveryTarget } from '../lib/alerts/routing.js';
+import type { Digest } from '../lib/digest/build.js';
+import { isDigestEvent, runDigestCommand, type DigestResult } from './digest-command.js';
 import { KeyUnavailableError } from '../lib/errors.js';
 import { createHttpClient, type HttpClient } from '../lib/providers/http.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
 import { keyFromEnv } from '../lib/keys.js';
-import { METRIC_NAMES, SCHEDULE_DIMENSION } from '../lib/deployment.js';
+import { ACCOUNT_LOG, METRIC_NAMES, SCHEDULE_DIMENSION } from '../lib/deployment.js';
 import { isSilenceEvent, runSilenceCommand, type SilenceResult } from './silence-commands.js';
 
 /** Time kept back from the Lambda timeout for planning, delivering and saving after the fetches. */
@@ -28,7 +31,8 @@ const RUN_MARGIN_MS = 30_000;
 export interface HandlerDeps {
   readonly config: BudgetsConfig;
   readonly tableName: string;
-  readonly topics: readonly { readonly minSeverity: Severity; readonly arn: string }[];
+  /** The topic of each delivery target (`ALERT_TARGETS`, set by the construct): one per notify entry. */
+  readonly routes: readonly SnsRoute[];
   readonly sns: SNSClient;
   readonly dynamodb: DynamoDBClient;
   readonly logger: Logger;
@@ -43,6 +47,12 @@ export interface HandlerDeps {
   readonly http?: HttpClient;
   /** Snooze links for the messages of firing alerts (see lib/links/). @default none */
   readonly links?: AlertLinks;
+  /**
+   * Also publish each account's figures as custom metrics (dimensions account and provider; 5 metrics an account,
+   * billed monthly each). Without, they are only in the `account checked` log line, which the dashboard queries.
+   * @default false
+   */
+  readonly perAccountMetrics?: boolean;
 }
 
 /** An on-demand invocation (e.g. `aws lambda invoke`). */
@@ -57,7 +67,7 @@ const scheduleEvent = z.strictObject({ schedule: z.string().min(1) });
 const eventBridgeEvent = z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') });
 
 /** What an invocation returns: the report, or why the request was refused. */
-export type HandlerResult = Report | SilenceResult | { readonly error: { readonly code: 'invalid-request'; readonly message: string } };
+export type HandlerResult = Report | SilenceResult | DigestResult | { readonly error: { readonly code: 'invalid-request'; readonly message: string } };
 
 interface Selection {
   readonly accounts: readonly AccountConfig[];
@@ -72,7 +82,11 @@ export function createCheckHandler(deps: HandlerDeps) {
   const { config, logger, metrics } = deps;
   const clock = deps.clock ?? (() => new Date());
   const http = deps.http ?? createHttpClient({});
-  const publisher = createSnsPublisher({ client: deps.sns, topics: deps.topics, ...(deps.links !== undefined && { links: deps.links }) });
+  const publisher = createSnsPublisher({ client: deps.sns, routes: deps.routes, ...(deps.links !== undefined && { links: deps.links }) });
+  // Routing is decided here, once per alert: every notify entry is a target with a topic of its own or a filtered subscription.
+  const targets = targetsOf(config.notify ?? []);
+  const unrouted = targets.filter((t) => !deps.routes.some((r) => r.target === t.id));
+  if (unrouted.length > 0) throw new Error(`no SNS topic for the delivery target(s) ${unrouted.map((t) => t.id).join(', ')}: deploy the stack again`);
 
   // One SSM name per internal key; accounts sharing a parameter share its fetch.
   const ssmNames = [...new Set(config.accounts.flatMap((a) => ('ssm' in a.apiKey ? [a.apiKey.ssm] : [])))];
@@ -92,7 +106,7 @@ export function createCheckHandler(deps: HandlerDeps) {
         publisher,
         dryRun: selection.dryRun,
         resolveKey: (account) => resolveKey(account, keys, internalKey, deps.env ?? {}),
-        targets: publisher.targets,
+        targets,
         // Fetches stop a margin before the Lambda timeout, so that the report is still saved and returned.
         signal: AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - RUN_MARGIN_MS)),
         onDeliveryError: (alert, target, stage, error) =>
@@ -109,6 +123,7 @@ export function createCheckHandler(deps: HandlerDeps) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(silenceCommands(deps, clock))
+    .use(digestCommands(deps, clock, targets, publisher.publishDigest))
     .use(parseEvent(config, logger))
     .handler(main);
   if (ssmNames.length > 0) {
@@ -140,6 +155,22 @@ function silenceCommands(deps: HandlerDeps, clock: () => Date): middy.Middleware
       if ('error' in result) deps.logger.warn('invalid silence request', { reason: result.error.message });
       else deps.logger.info('silence command', { result });
       return result;
+    },
+  };
+}
+
+/** Answers a digest schedule's event (`{"digest": <notify entry>}`) from stored state, before any key is fetched. */
+function digestCommands(
+  deps: HandlerDeps,
+  clock: () => Date,
+  targets: readonly DeliveryTarget[],
+  publish: (digest: Digest, label: string, target: DeliveryTarget) => Promise<void>,
+): middy.MiddlewareObj<unknown, HandlerResult, Error, HandlerContext> {
+  return {
+    before: async (request) => {
+      if (!isDigestEvent(request.event)) return undefined;
+      const store = (now: Date) => createDynamoDbStore({ client: deps.dynamodb, tableName: deps.tableName, now: () => now });
+      return runDigestCommand(request.event, { config: deps.config, store, targets, publish, now: clock(), logger: deps.logger });
     },
   };
 }
@@ -229,7 +260,11 @@ function select(event: unknown, config: BudgetsConfig): Selection | { error: { c
   };
 }
 
-/** Emits the run's figures as EMF metrics and one summary log line. Never keys or vendor bodies. */
+/**
+ * Emits the run's figures: one `account checked` log line per account (what the dashboard queries), the run's own
+ * metrics (what the alarms watch), per-account metrics only when asked for, and one summary line. Never keys or
+ * vendor bodies.
+ */
 function record(report: Report, sent: number, unsent: number, deps: HandlerDeps, schedule?: string): void {
   const { metrics, logger } = deps;
   for (const account of report.accounts) {
@@ -237,18 +272,8 @@ function record(report: Report, sent: number, unsent: number, deps: HandlerDeps,
       logger.warn('account check failed', { account: account.id, provider: account.provider, code: account.error?.code, reason: account.error?.message });
       continue;
     }
-    // One EMF document per account: publishing clears the account's dimensions for the next one.
-    metrics.addDimensions({ account: account.id, provider: account.provider });
-    // Credits and days have no CloudWatch unit of their own: Count keeps them plain numbers.
-    const add = (name: string, value: number | undefined) => {
-      if (value !== undefined && Number.isFinite(value)) metrics.addMetric(name, MetricUnit.Count, value);
-    };
-    add(METRIC_NAMES.availableCredits, account.balance?.available);
-    add(METRIC_NAMES.usedCredits, account.consumption?.used);
-    add(METRIC_NAMES.budgetCredits, account.consumption?.budget);
-    add(METRIC_NAMES.forecastCredits, account.consumption?.forecast);
-    add(METRIC_NAMES.runwayDays, account.runwayDays);
-    metrics.publishStoredMetrics();
+    logger.info(ACCOUNT_LOG.message, accountLogFields(account));
+    if (deps.perAccountMetrics === true) publishAccountMetrics(metrics, account);
   }
   const failed = report.accounts.filter((a) => a.status === 'error').length;
   metrics.addMetric(METRIC_NAMES.checksFailed, MetricUnit.Count, failed);
@@ -264,4 +289,37 @@ function record(report: Report, sent: number, unsent: number, deps: HandlerDeps,
   }
   // Per alert, the targets it reached and those it did not: the run's notification log in one line.
   logger.info('check finished', { accounts: report.accounts.length, failed, alertsSent: sent, alertsFailed: unsent, delivery: report.delivery ?? [] });
+}
+
+/** The figures of one checked account as flat log fields (ACCOUNT_LOG.fields), absent ones left out. */
+function accountLogFields(account: AccountReport): Record<string, unknown> {
+  const f = ACCOUNT_LOG.fields;
+  const fields: Record<string, unknown> = { [f.account]: account.id, [f.provider]: account.provider };
+  const put = (name: string, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) fields[name] = value;
+  };
+  put(f.available, account.balance?.available);
+  put(f.used, account.consumption?.used);
+  put(f.budget, account.consumption?.budget);
+  put(f.forecast, account.consumption?.forecast);
+  put(f.runwayDays, account.runwayDays);
+  if (account.balance?.currency !== undefined) fields.currency = account.balance.currency;
+  if (account.consumption !== undefined) fields.period = account.consumption.period;
+  if (account.money !== undefined) fields.money = account.money;
+  return fields;
+}
+
+/** The opt-in per-account custom metrics: one EMF document per account (publishing clears its dimensions for the next). */
+function publishAccountMetrics(metrics: Metrics, account: AccountReport): void {
+  metrics.addDimensions({ account: account.id, provider: account.provider });
+  // Credits and days have no CloudWatch unit of their own: Count keeps them plain numbers.
+  const add = (name: string, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) metrics.addMetric(name, MetricUnit.Count, value);
+  };
+  add(METRIC_NAMES.availableCredits, account.balance?.available);
+  add(METRIC_NAMES.usedCredits, account.consumption?.used);
+  add(METRIC_NAMES.budgetCredits, account.consumption?.budget);
+  add(METRIC_NAMES.forecastCredits, account.consumption?.forecast);
+  add(METRIC_NAMES.runwayDays, account.runwayDays);
+  metrics.publishStoredMetrics();
 }

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BudgetAlerts, type BudgetAlertsProps } from './budget-alerts.js';
-import { capitalize } from './naming.js';
+import { capitalize, hash } from './naming.js';
 
 export interface BudgetAlertsStackProps extends StackProps, BudgetAlertsProps {}
 
@@ -16,9 +16,15 @@ export class BudgetAlertsStack extends Stack {
     });
     this.alerts = new BudgetAlerts(this, 'BudgetAlerts', props);
 
-    for (const { minSeverity, topic } of this.alerts.topics) {
-      new CfnOutput(this, `${capitalize(minSeverity)}TopicArn`, {
-        description: `SNS topic receiving alerts of severity ${minSeverity} and above (subscribe more endpoints here)`,
+    for (const { name, topic } of this.alerts.topics) {
+      const what =
+        name === 'alerts'
+          ? 'SNS topic of the alerts (a subscription made by hand receives one copy per notify entry unless its filter policy names a target)'
+          : name === 'alarms'
+            ? 'SNS topic of the failure alarms (the monitor itself not running or failing)'
+            : `SNS topic of ${name}`;
+      new CfnOutput(this, name === 'alerts' || name === 'alarms' ? `${capitalize(name.slice(0, -1))}TopicArn` : `SlackTopicArn${hash(name)}`, {
+        description: what,
         value: topic.topicArn,
       });
     }

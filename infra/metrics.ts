@@ -1,8 +1,9 @@
-import { type Duration, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lib/deployment.js';
+import { type Duration, aws_cloudwatch as cloudwatch, type aws_lambda as lambda } from 'aws-cdk-lib';
+import { ACCOUNT_LOG, FUNCTION_ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../lib/deployment.js';
 
-// The check function's own metrics, as Powertools emits them: per account (dimensions account and
-// provider) and per run (service only). Dashboards and alarms read them from here.
+// The check function's own figures, as Powertools emits them: per run as custom metrics (service only, or per
+// schedule group), which the alarms watch; per account as the `account checked` log line, which the dashboard
+// queries with Logs Insights; and per account as custom metrics too when the construct's `perAccountMetrics` asks.
 
 /** The account an account metric is about. */
 export interface MetricAccount {
@@ -17,7 +18,12 @@ export interface MetricLine {
   readonly period: Duration;
 }
 
-/** A metric the function emits once per account and run (credits, runway, budget). */
+/** Makes the function publish per-account custom metrics besides the log line (`perAccountMetrics`); nothing to grant. */
+export function attachPerAccountMetrics(fn: lambda.Function, enabled: boolean): void {
+  if (enabled) fn.addEnvironment(FUNCTION_ENV.perAccountMetrics, 'true');
+}
+
+/** A metric the function emits once per account and run when `perAccountMetrics` is on (credits, runway, budget). */
 export function accountMetric(metricName: string, account: MetricAccount, line: MetricLine): cloudwatch.Metric {
   return functionMetric(metricName, { account: account.id, provider: account.provider }, line);
 }
@@ -36,4 +42,40 @@ function functionMetric(metricName: string, dimensions: Record<string, string>, 
     period: line.period,
     label: line.label,
   });
+}
+
+/** A field of the `account checked` line, aggregated into one series of a query (`stats max(available) as available`). */
+export interface LogSeries {
+  readonly field: keyof typeof ACCOUNT_LOG.fields;
+  readonly aggregate: 'max' | 'min' | 'latest';
+}
+
+/** The token that selects one account in a query: `account:<id>` (also the dashboard variable's pattern). */
+export function accountToken(accountId: string): string {
+  return `account:${accountId}`;
+}
+
+const ACCOUNT_LINES = `filter message = ${JSON.stringify(ACCOUNT_LOG.message)}`;
+
+/**
+ * Logs Insights lines (LogQueryWidget joins them with `\n| `): every account's latest figures, shortest runway first.
+ * One query for all accounts, so a dashboard load scans the log group once for it however many accounts there are.
+ */
+export function latestFiguresQuery(): string[] {
+  const f = ACCOUNT_LOG.fields;
+  const latest = [f.available, f.runwayDays, f.used, f.budget, f.forecast].map((name) => `latest(${name}) as ${name}`);
+  return [ACCOUNT_LINES, `stats ${latest.join(', ')}, max(@timestamp) as lastChecked by ${f.account}, ${f.provider}`, `sort ${f.runwayDays} asc`];
+}
+
+/**
+ * Logs Insights lines of one account's figures per hour, one line-chart series per entry of `series`. The account is
+ * compared as `account:<id>` so that the dashboard variable's pattern matches nothing else in the dashboard.
+ */
+export function accountSeriesQuery(accountId: string, series: readonly LogSeries[]): string[] {
+  const f = ACCOUNT_LOG.fields;
+  const stats = series.map(({ field, aggregate }) => `${aggregate}(${f[field]}) as ${f[field]}`);
+  return [
+    `${ACCOUNT_LINES} and concat("account:", ${f.account}) = ${JSON.stringify(accountToken(accountId))}`,
+    `stats ${stats.join(', ')} by bin(1h)`,
+  ];
 }

@@ -21,7 +21,14 @@ import { moneyOf, type CreditPrice, type Money } from './money.js';
 import { redact } from './redact.js';
 import { toContractAlert, type AccountReport, type DeliveryReport, type Report } from './report.js';
 import { scheduleIntervalMs } from './schedule.js';
-import { emptyAccountState, type AccountState, type AlertStateStore, type BalanceSample, type StateView } from './state/types.js';
+import {
+  BALANCE_HISTORY_RETENTION_DAYS,
+  emptyAccountState,
+  type AccountState,
+  type AlertStateStore,
+  type BalanceSample,
+  type StateView,
+} from './state/types.js';
 
 /**
  * Accounts checked at once unless CheckDeps.concurrency says otherwise: twice the per-vendor request
@@ -341,7 +348,7 @@ function fromBalanceHistory(stored: readonly BalanceSample[], available: number,
   const horizonIso = horizon.toISOString();
   const kept = stored.filter((s) => s.at <= horizonIso);
   const known = kept.filter((s) => s.at <= nowIso).map((s) => ({ at: new Date(s.at), available: s.available }));
-  const next = appendBalanceSample(known, { at: now, available }, now);
+  const next = appendBalanceSample(known, { at: now, available }, now, BALANCE_HISTORY_RETENTION_DAYS);
   const newest = kept[kept.length - 1]?.at;
   const balanceHistory = newest === undefined || newest < nowIso ? next.map((s) => ({ at: s.at.toISOString(), available: s.available })) : kept;
   return { balanceHistory, ledger: ledgerFromBalanceHistory(next), historyFrom: next[0]?.at };

@@ -11,9 +11,12 @@ export const SERVICE_NAME = 'budget-alerts';
 /** Environment variables the construct gives the check function. */
 export const FUNCTION_ENV = {
   stateTable: 'STATE_TABLE_NAME',
-  alertTopics: 'ALERT_TOPICS',
+  /** `[{target, arn}]`: the SNS topic of each delivery target (notify entry). */
+  alertTargets: 'ALERT_TARGETS',
   ssmCacheTtlSeconds: 'SSM_CACHE_TTL_SECONDS',
   budgetsFile: 'BUDGETS_FILE',
+  /** `true`: per-account figures are also published as custom metrics (the construct's `perAccountMetrics`). */
+  perAccountMetrics: 'PER_ACCOUNT_METRICS',
 } as const;
 
 /** The metrics the check function publishes and the construct alarms and draws on. */
@@ -34,3 +37,21 @@ export const METRIC_NAMES = {
 
 /** The dimension of METRIC_NAMES.scheduledRuns naming the schedule expression. */
 export const SCHEDULE_DIMENSION = 'schedule';
+
+/**
+ * The log line the check function writes for every account checked in a run (Powertools JSON, `message` and the
+ * fields below at the top level): the dashboard's Logs Insights queries read it, so per-account figures cost log
+ * bytes instead of custom metrics.
+ */
+export const ACCOUNT_LOG = {
+  message: 'account checked',
+  fields: {
+    account: 'account',
+    provider: 'provider',
+    available: 'available',
+    used: 'used',
+    budget: 'budget',
+    forecast: 'forecast',
+    runwayDays: 'runwayDays',
+  },
+} as const;

@@ -1,12 +1,11 @@
 import { parseFlags, parseInstant, requiredFlag } from './cli-args.js';
 import { DEFAULT_STATE_FILE, EXIT, type CliIo } from './cli-io.js';
 import { loadBudgets } from './config.js';
-import { anyStale, buildDigest, DIGEST_PERIOD_MS, type Digest, type DigestPeriod } from './digest/build.js';
+import { anyStale, DIGEST_PERIOD_MS, type DigestPeriod } from './digest/build.js';
+import { digestOf } from './digest/from-store.js';
 import { renderDigestEmail } from './digest/render.js';
 import { UsageError } from './errors.js';
-import type { AccountConfig } from './config-schema.js';
 import { createFileStore } from './state/file-store.js';
-import type { AlertStateStore } from './state/types.js';
 
 /** Runs `budget-alerts digest`: the summary from the state file alone (no vendor is called); exit 3 if an account is stale. */
 export async function runDigest(args: readonly string[], io: CliIo): Promise<number> {
@@ -26,11 +25,4 @@ export async function runDigest(args: readonly string[], io: CliIo): Promise<num
   const digest = await digestOf(store, config.accounts, now, period as DigestPeriod);
   io.stdout.write(values.json === true ? `${JSON.stringify(digest, null, 2)}\n` : renderDigestEmail(digest, period === 'day' ? 'daily' : 'weekly').text);
   return anyStale(digest) ? EXIT.someFailed : EXIT.ok;
-}
-
-/** A digest of these accounts from a state store (shared by the CLI and the Lambda). */
-export async function digestOf(store: AlertStateStore, accounts: readonly AccountConfig[], now: Date, period: DigestPeriod): Promise<Digest> {
-  const ids = accounts.map((a) => a.id);
-  const [view, history] = await Promise.all([store.load(ids), store.loadHistory(ids, new Date(now.getTime() - DIGEST_PERIOD_MS[period]))]);
-  return buildDigest({ accounts, states: view.accounts, records: view.alerts.values(), history, now, period });
 }

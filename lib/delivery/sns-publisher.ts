@@ -4,21 +4,24 @@ import type { AlertJson } from '../report.js';
 import type { DeliveryTarget } from '../alerts/routing.js';
 import { truncate, TYPOGRAPHY_TO_ASCII } from '../alerts/text.js';
 import type { Alert } from '../alerts/types.js';
-import { severityRank, type Severity } from '../model.js';
+import { maxSeverity, severityRank } from '../model.js';
+import { renderGroupChatbot, renderGroupEmail, renderGroupJson, renderGroupSms } from '../alerts/render-group.js';
+import type { Digest } from '../digest/build.js';
+import { renderDigestChatbot, renderDigestEmail } from '../digest/render.js';
 import type { FindingFacts } from '../budget/types.js';
 import { PublishError } from '../errors.js';
 import type { AlertPublisher } from './types.js';
 
-/** One SNS topic and the least severe alert it takes. */
-export interface SnsTopic {
-  readonly minSeverity: Severity;
+/** Where one delivery target's messages go: the topic its subscription (filtered on `target`) hangs on. */
+export interface SnsRoute {
+  readonly target: string;
   readonly arn: string;
 }
 
-/** What the SNS publisher needs: an injected client (created once per container) and the topics. */
+/** What the SNS publisher needs: an injected client (created once per container) and the route of each target. */
 export interface SnsPublisherOptions {
   readonly client: SNSClient;
-  readonly topics: readonly SnsTopic[];
+  readonly routes: readonly SnsRoute[];
   /** The snooze links of a firing alert, for its email and Chatbot card (none when absent). */
   readonly links?: AlertLinks;
 }
@@ -63,22 +66,14 @@ const SHRINK_CAPS = [32_000, 8_000, 2_000, 500] as const;
 const TRUNCATION_NOTE = '[This alert was shortened to fit the 256 KB limit of Amazon SNS.]';
 
 /**
- * The delivery targets of a set of topics: one per topic ARN (an ARN configured twice is one target,
- * with the lower minimum, so nobody receives an alert twice), with the id `topic:<minSeverity>`.
+ * The Publish input of one alert for one target's topic; `links` go into its email and Chatbot card.
+ * The attributes carry the target (each subscription's filter policy names its own) and what the
+ * policies route on: severity rank, account and kind.
  */
-export function topicTargets(topics: readonly SnsTopic[]): (DeliveryTarget & { readonly arn: string })[] {
-  const byArn = new Map<string, SnsTopic>();
-  for (const topic of topics) {
-    const known = byArn.get(topic.arn);
-    if (known === undefined || severityRank(topic.minSeverity) < severityRank(known.minSeverity)) byArn.set(topic.arn, topic);
-  }
-  return [...byArn.values()].map((topic) => ({ id: `topic:${topic.minSeverity}`, minSeverity: topic.minSeverity, arn: topic.arn }));
-}
-
-/** The Publish input of one alert for one topic; `links` go into its email and Chatbot card. */
-export function buildPublishInput(alert: Alert, topicArn: string, links: readonly AlertLink[] = []): PublishCommandInput {
-  const subject = snsSubject(renderEmail(alert).subject, alert);
-  const attributes = messageAttributes(alert);
+export function buildPublishInput(alert: Alert, route: SnsRoute, links: readonly AlertLink[] = []): PublishCommandInput {
+  const subject = snsSubject(renderEmail(alert).subject, `[${alert.severity.toUpperCase()}] ${alert.kind}`);
+  const attributes = messageAttributes(route.target, [alert]);
+  const topicArn = route.arn;
   return {
     TopicArn: topicArn,
     MessageStructure: 'json',
@@ -103,27 +98,79 @@ export function publishSizeOf(input: Partial<Pick<PublishCommandInput, 'Message'
   return size;
 }
 
-/** Publishes an alert to a target's topic; throws a PublishError naming the topic when SNS refuses it. */
-export function createSnsPublisher(options: SnsPublisherOptions): AlertPublisher & { readonly targets: readonly DeliveryTarget[] } {
+/** Publishes to each target's topic; throws a PublishError naming the topic when SNS refuses a message. */
+export function createSnsPublisher(options: SnsPublisherOptions): AlertPublisher & {
+  publishDigest(digest: Digest, label: string, target: DeliveryTarget): Promise<void>;
+} {
   const { client } = options;
-  const targets = topicTargets(options.topics);
-  const arnOf = new Map(targets.map((t) => [t.id, t.arn]));
-  return {
-    targets,
-    async publish(alert: Alert, target: DeliveryTarget): Promise<void> {
-      const arn = arnOf.get(target.id);
-      if (arn === undefined) throw new PublishError(`Publishing alert ${alert.key}: no SNS topic for target ${target.id}`);
-      try {
-        // Throttling is retried by the SDK's own retry strategy before a rejection reaches us.
-        await client.send(new PublishCommand(buildPublishInput(alert, arn, options.links?.(alert))));
-      } catch (error) {
-        throw new PublishError(`Publishing alert ${alert.key} to SNS topic ${arn} failed: ${(error as Error)?.name ?? 'Error'}`, {
-          cause: error,
-          maybeDelivered: !refusedBySns(error),
-        });
-      }
-    },
+  const routeOf = new Map(options.routes.map((r) => [r.target, r]));
+  const send = async (what: string, target: DeliveryTarget, build: (route: SnsRoute) => PublishCommandInput): Promise<void> => {
+    const route = routeOf.get(target.id);
+    if (route === undefined) throw new PublishError(`Publishing ${what}: no SNS topic for target ${target.id}`);
+    try {
+      // Throttling is retried by the SDK's own retry strategy before a rejection reaches us.
+      await client.send(new PublishCommand(build(route)));
+    } catch (error) {
+      throw new PublishError(`Publishing ${what} to SNS topic ${route.arn} failed: ${(error as Error)?.name ?? 'Error'}`, {
+        cause: error,
+        maybeDelivered: !refusedBySns(error),
+      });
+    }
   };
+  return {
+    publish: (alert, target) => send(`alert ${alert.key}`, target, (route) => buildPublishInput(alert, route, options.links?.(alert))),
+    publishGroup: (alerts, target) => send(`${alerts.length} held alerts`, target, (route) => buildGroupInput(alerts, route)),
+    publishDigest: (digest, label, target) => send(`the ${label} digest`, target, (route) => buildDigestInput(digest, label, route)),
+  };
+}
+
+/** One message for what quiet hours held: one mail, one SMS line, one card, every alert's JSON. */
+export function buildGroupInput(alerts: readonly Alert[], route: SnsRoute): PublishCommandInput {
+  const email = renderGroupEmail(alerts);
+  const json = JSON.stringify(renderGroupJson(alerts));
+  const bodies: SnsMessageBodies = {
+    default: email.text,
+    email: email.text,
+    'email-json': json,
+    sms: renderGroupSms(alerts),
+    https: JSON.stringify(renderGroupChatbot(alerts)),
+    sqs: json,
+    lambda: json,
+  };
+  return fittedInput(route, snsSubject(email.subject, 'Budget alerts from the quiet hours'), bodies, messageAttributes(route.target, alerts));
+}
+
+/** A digest: a plain-text table by mail, a card for Chatbot, the JSON for machines (never an SMS). */
+export function buildDigestInput(digest: Digest, label: string, route: SnsRoute): PublishCommandInput {
+  const email = renderDigestEmail(digest, label);
+  const json = JSON.stringify(digest);
+  const bodies: SnsMessageBodies = {
+    default: email.text,
+    email: email.text,
+    'email-json': json,
+    sms: email.subject,
+    https: JSON.stringify(renderDigestChatbot(digest, label)),
+    sqs: json,
+    lambda: json,
+  };
+  const attributes = digestAttributes(route.target, digest);
+  return fittedInput(route, snsSubject(email.subject, 'Budget digest'), bodies, attributes);
+}
+
+/** A message of several parts cut to SNS's limit if needed (texts shortened, the note saying so). */
+function fittedInput(route: SnsRoute, subject: string, bodies: SnsMessageBodies, attributes: Record<string, MessageAttributeValue>): PublishCommandInput {
+  const input = (b: SnsMessageBodies): PublishCommandInput => ({
+    TopicArn: route.arn,
+    MessageStructure: 'json',
+    Message: JSON.stringify(b),
+    Subject: subject,
+    MessageAttributes: attributes,
+  });
+  const full = input(bodies);
+  if (publishSizeOf(full) <= SNS_MAX_MESSAGE_BYTES) return full;
+  const cut = (text: string) => `${truncate(text, SHRINK_CAPS[1])}\n${TRUNCATION_NOTE}\n`;
+  const note = JSON.stringify({ truncated: true, note: TRUNCATION_NOTE });
+  return input({ ...bodies, default: cut(bodies.default), email: cut(bodies.email), https: cut(bodies.https), 'email-json': note, sqs: note, lambda: note });
 }
 
 /** SNS answered with a client error (4xx): it did not take the message. Anything else may have reached it. */
@@ -188,15 +235,37 @@ function capFactStrings(facts: FindingFacts, cap: number): FindingFacts {
   return Object.fromEntries(entries) as FindingFacts;
 }
 
-/** String attributes so subscribers can filter (e.g. a Slack channel for one account) without parsing bodies. */
-function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> {
-  const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+/** One value as a String, several as a String.Array (a filter policy matches an array if any element matches). */
+const textOrList = (values: readonly string[]): MessageAttributeValue =>
+  values.length === 1 ? text(values[0]!) : { DataType: 'String.Array', StringValue: JSON.stringify(values) };
+
+/**
+ * The attributes subscription filter policies route on (infra/topics.ts): `target` (each entry's
+ * subscription names its own), `severityRank`, `account` and `kind`; plus `severity`, `provider` and
+ * `status` for subscribers of their own. A group carries every account and kind it holds.
+ */
+export function messageAttributes(target: string, alerts: readonly Alert[]): Record<string, MessageAttributeValue> {
+  const distinct = (values: readonly string[]) => [...new Set(values)];
+  const severity = alerts.map((a) => a.severity).reduce(maxSeverity);
   return {
-    severity: text(alert.severity),
-    kind: text(alert.kind),
-    account: text(alert.account),
-    provider: text(alert.provider),
-    status: text(alert.status),
+    target: text(target),
+    severityRank: { DataType: 'Number', StringValue: String(severityRank(severity)) },
+    severity: text(severity),
+    kind: textOrList(distinct(alerts.map((a) => a.kind))),
+    account: textOrList(distinct(alerts.map((a) => a.account))),
+    provider: textOrList(distinct(alerts.map((a) => a.provider))),
+    status: textOrList(distinct(alerts.map((a) => a.status))),
+  };
+}
+
+/** A digest is for whoever asked for it: the highest rank, every account it covers, the kind `digest`. */
+function digestAttributes(target: string, digest: Digest): Record<string, MessageAttributeValue> {
+  return {
+    target: text(target),
+    severityRank: { DataType: 'Number', StringValue: String(severityRank('critical')) },
+    kind: text('digest'),
+    account: textOrList(digest.accounts.map((a) => a.id)),
   };
 }
 
@@ -221,9 +290,9 @@ const ASCII_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
  * A subject SNS accepts: printable ASCII on one line, starting with a letter, digit or punctuation,
  * under 100 characters. SNS rejects the whole publish otherwise, so this never trusts the renderer.
  */
-function snsSubject(subject: string, alert: Alert): string {
+function snsSubject(subject: string, fallback: string): string {
   const ascii = toAsciiLine(subject);
-  return truncate(ascii !== '' ? ascii : toAsciiLine(`[${alert.severity.toUpperCase()}] ${alert.kind}`), SNS_SUBJECT_MAX);
+  return truncate(ascii !== '' ? ascii : toAsciiLine(fallback), SNS_SUBJECT_MAX);
 }
 
 /** Printable ASCII on one line: typographic punctuation spelled out, accents stripped, the rest dropped. */

@@ -1,13 +1,16 @@
 import { ProviderAuthError, ProviderRequestError, ProviderResponseError } from '../errors.js';
 import type { ProviderName } from '../model.js';
 import { redact } from '../redact.js';
-import { readBody, type BodyRead } from './body.js';
+import type { BodyRead, HeaderReader } from './body.js';
 import { VendorGates, type VendorLimits } from './gates.js';
+import { fetchTransport, nodeTransport, type Transport, type TransportResult } from './transport.js';
 import { vendorSays, vendorText } from './vendor-text.js';
 
 export { DEFAULT_LIMITS, type VendorLimits } from './gates.js';
+export type { HeaderReader } from './body.js';
 
 export interface HttpClientOptions {
+  /** Sends the requests through this `fetch` instead of node:http(s) with keep-alive. */
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Uniform in [0, 1), for the backoff jitter. */
@@ -50,7 +53,8 @@ export interface JsonRequest {
 export interface JsonResponse {
   readonly status: number;
   readonly body: unknown;
-  readonly headers: Headers;
+  /** A fetch `Headers`, or anything that reads a header the same way. */
+  readonly headers: HeaderReader;
 }
 
 export interface HttpClient {
@@ -103,7 +107,7 @@ export function urlPath(url: string): string {
 }
 
 interface Settings {
-  readonly fetch: typeof fetch;
+  readonly transport: Transport;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly wallClock: () => number;
@@ -119,7 +123,7 @@ interface Settings {
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const settings: Settings = {
-    fetch: options.fetch ?? globalThis.fetch,
+    transport: options.fetch === undefined ? nodeTransport() : fetchTransport(options.fetch),
     sleep,
     random: options.random ?? Math.random,
     wallClock: options.wallClock ?? Date.now,
@@ -135,11 +139,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 }
 
 /** What one attempt came to. */
-type AttemptResult =
-  | { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly body: BodyRead }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'deadline' }
-  | { readonly kind: 'network'; readonly detail: string };
+type AttemptResult = TransportResult;
 
 /** What to do after an attempt. */
 type Next =
@@ -189,30 +189,15 @@ async function attempt(settings: Settings, gates: VendorGates, request: JsonRequ
   if (request.signal?.aborted) return { kind: 'deadline' };
   const release = await gates.enter(request);
   if (release === undefined) return { kind: 'deadline' };
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, settings.timeoutMs);
-  const signal = request.signal === undefined ? controller.signal : AbortSignal.any([controller.signal, request.signal]);
   try {
-    const response = await settings.fetch(request.url, {
-      method: 'GET',
+    return await settings.transport({
+      url: request.url,
       headers: { 'User-Agent': settings.userAgent, Accept: 'application/json', ...request.headers },
-      signal,
-      // Following a redirect could carry a key header (X-API-KEY survives cross-origin hops) elsewhere.
-      redirect: 'manual',
+      timeoutMs: settings.timeoutMs,
+      maxBodyBytes: request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      ...(request.signal !== undefined && { signal: request.signal }),
     });
-    const ok = response.status >= 200 && response.status < 300;
-    const body = await readBody(response, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, !ok);
-    return { kind: 'response', status: response.status, headers: response.headers, body };
-  } catch (error) {
-    if (request.signal?.aborted) return { kind: 'deadline' };
-    if (timedOut) return { kind: 'timeout' };
-    return { kind: 'network', detail: describeNetworkError(error) };
   } finally {
-    clearTimeout(timer);
     release();
   }
 }
@@ -236,7 +221,7 @@ function decide(settings: Settings, ctx: Context, result: AttemptResult, n: numb
 }
 
 /** The JSON of a 2xx answer, or a response error saying what was wrong with it. */
-function successBody(ctx: Context, status: number, headers: Headers, body: BodyRead, parsed: JsonParse | undefined): unknown {
+function successBody(ctx: Context, status: number, headers: HeaderReader, body: BodyRead, parsed: JsonParse | undefined): unknown {
   if (parsed?.ok === true) return parsed.value;
   const secrets = ctx.request.secrets;
   const problem =
@@ -266,7 +251,7 @@ function refusal(ctx: Context, status: number, vendorSaid: string, n: number, te
 }
 
 /** The URL of a redirect to the same origin; any other redirect is an error (the key never goes there). */
-function sameOriginRedirect(ctx: Context, headers: Headers, status: number, n: number): string {
+function sameOriginRedirect(ctx: Context, headers: HeaderReader, status: number, n: number): string {
   const from = new URL(ctx.request.url);
   const location = headers.get('location');
   let target: URL | undefined;
@@ -296,7 +281,7 @@ function finalError(ctx: Context, last: AttemptResult | undefined, attempts: num
     return new ProviderRequestError(ctx.fail(`no response within ${timeoutMs} ms ${tries}`), { code: 'timeout', attempts });
   }
   if (last.kind === 'network') {
-    return new ProviderRequestError(ctx.fail(`network error: ${last.detail} ${tries}`), { code: 'network', attempts });
+    return new ProviderRequestError(ctx.fail(`network error: ${describeNetworkError(last.error)} ${tries}`), { code: 'network', attempts });
   }
   const text = last.body.kind === 'text' ? last.body.text : '';
   const parsed = parseJson(text);
@@ -332,7 +317,7 @@ function isEdgeBlock(status: number, text: string): boolean {
 }
 
 /** Only the media type: the rest of a vendor's header is not ours to print. */
-function contentType(headers: Headers): string {
+function contentType(headers: HeaderReader): string {
   return /^[\w.+-]+\/[\w.+-]+/.exec(headers.get('content-type') ?? '')?.[0] ?? 'no content type';
 }
 
@@ -342,8 +327,25 @@ function formatBytes(bytes: number): string {
 
 type JsonParse = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly deep: boolean };
 
+/**
+ * Up to this many characters, text is parsed before its depth is checked: V8's parser is not recursive,
+ * and what it holds for even the deepest text this long is a few MB. Longer text is scanned first,
+ * so a hostile body of millions of `[` never reaches the parser (16 MiB of them took 650 MB to refuse).
+ */
+const PARSE_FIRST_MAX_CHARS = 256 * 1024;
+
 function parseJson(text: string): JsonParse {
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, deep: true };
+  if (text.length > PARSE_FIRST_MAX_CHARS) {
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, deep: true };
+    return parseOrFail(text);
+  }
+  // Checking the parsed value's depth costs a twentieth of scanning the text; the outcome is the same.
+  const parsed = parseOrFail(text);
+  if (parsed.ok) return valueDeeperThan(parsed.value, MAX_JSON_DEPTH) ? { ok: false, deep: true } : parsed;
+  return { ok: false, deep: nestsDeeperThan(text, MAX_JSON_DEPTH) };
+}
+
+function parseOrFail(text: string): JsonParse {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
@@ -351,17 +353,35 @@ function parseJson(text: string): JsonParse {
   }
 }
 
+/** Whether a parsed value nests arrays and objects more than `limit` deep (what the text's brackets say). */
+function valueDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (valueDeeperThan(value[i], limit - 1)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (valueDeeperThan(record[key], limit - 1)) return true;
+  return false;
+}
+
 /** Whether JSON text opens more than `limit` arrays and objects inside one another (strings skipped). */
 function nestsDeeperThan(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i += 1;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    if (c === 34) {
+      // To the closing quote: the next one not escaped by an odd run of backslashes.
+      for (;;) {
+        const quote = text.indexOf('"', i + 1);
+        if (quote < 0) return false;
+        i = quote;
+        let slashes = 0;
+        while (text.charCodeAt(quote - 1 - slashes) === 92) slashes += 1;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === 123 || c === 91) {
       depth += 1;
       if (depth > limit) return true;
     } else if (c === 125 || c === 93) depth -= 1;

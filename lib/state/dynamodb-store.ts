@@ -18,25 +18,17 @@ import type { AlertRecord, HeldAlert, HistoryEntry } from '../alerts/types.js';
 import { mapConcurrent } from '../concurrency.js';
 import { STATE_TABLE_KEYS } from '../deployment.js';
 import { StateError } from '../errors.js';
+import { ACCOUNT_SK, accountWrites, CHUNK_PREFIX, NOTHING_STORED, readAccount, type StoredAccount } from './dynamodb-accounts.js';
 import {
   alertRecordSchema,
   fromLegacyRecord,
   heldAlertSchema,
   historyEntrySchema,
-  lastGoodSchema,
   legacyAlertRecordSchema,
   silenceSchema,
   withoutUndefined,
 } from './record-schema.js';
-import {
-  ACCOUNT_STATE_RETENTION_DAYS,
-  HELD_RETENTION_DAYS,
-  HISTORY_RETENTION_DAYS,
-  type AccountState,
-  type AlertStateStore,
-  type BalanceSample,
-  type StateView,
-} from './types.js';
+import { ACCOUNT_STATE_RETENTION_DAYS, HELD_RETENTION_DAYS, HISTORY_RETENTION_DAYS, type AccountState, type AlertStateStore, type StateView } from './types.js';
 
 /** Options of the DynamoDB store. */
 export interface DynamoDbStoreOptions {
@@ -53,7 +45,6 @@ const PK = STATE_TABLE_KEYS.partitionKey;
 const SK = STATE_TABLE_KEYS.sortKey;
 const TTL = STATE_TABLE_KEYS.ttlAttribute;
 const ALERT_PREFIX = 'alert#';
-const ACCOUNT_SK = 'account';
 /** Silences are not an account's: they live in a partition of their own. */
 const SILENCES_PK = '#silences';
 const SILENCE_PREFIX = 'silence#';
@@ -68,22 +59,14 @@ const BATCH_SIZE = 25;
 /** Attempts at writing a batch's unprocessed items before giving up. */
 const BATCH_ATTEMPTS = 8;
 
-const accountSchema = z.object({
-  consecutiveFailures: z.number().int().nonnegative(),
-  // `[[at, available], …]` as one JSON string: ~40 bytes a sample, so the 3000 samples kept stay
-  // near 120 KB, far below the 400 KB item limit (a list of maps costs about twice that).
-  balanceHistory: z.string(),
-  lastCheckedAt: z.string().optional(),
-  lastGood: lastGoodSchema.optional(),
-});
-const historySchema = z.array(z.tuple([z.string(), z.number()]));
-
 /**
  * Alert state in one DynamoDB table, for the Lambda. Items: pk = account id; sk =
  * `alert#<target>#<alert key>` for an alert record (one per alert and delivery target), `account` for
- * the account state. Claims are conditional writes on the record's version, so concurrent or retried
- * runs never both publish the same alert to a target. Old periods' records carry a TTL; as DynamoDB
- * deletes expired items only eventually, the store hides them itself.
+ * the account state, `balance#<instant>` for its older balance samples (dynamodb-accounts.ts). Claims
+ * are conditional writes on the record's version, so concurrent or retried runs never both publish the
+ * same alert to a target. Old periods' records carry a TTL; as DynamoDB deletes expired items only
+ * eventually, the store hides them itself. A save writes only the items whose content changed since
+ * this store loaded (or saved) them.
  */
 export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateStore {
   const { tableName } = options;
@@ -91,6 +74,12 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
   const nowSeconds = (): number => options.now().getTime() / 1000;
   const where = (item: Item) => () => `in table ${tableName} (${describeKey(item)})`;
   const silences = silenceOps(table, nowSeconds, where);
+  // What each account's items hold as last loaded or saved, so a save writes only what changed.
+  const storedAccounts = new Map<string, StoredAccount>();
+  const storedOf = (items: readonly Item[]): StoredAccount => {
+    const now = nowSeconds();
+    return readAccount(items.filter((item) => !isExpired(item, now)), where).stored;
+  };
 
   return {
     async load(accountIds: readonly string[]): Promise<StateView> {
@@ -105,11 +94,12 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
       const accounts = new Map<string, AccountState>();
       const held: HeldAlert[] = [];
       ids.forEach((accountId, index) => {
+        const accountItems: Item[] = [];
         for (const item of pages[index]!) {
           const sk = item[SK]?.S ?? '';
           if (isExpired(item, now)) continue;
-          if (sk === ACCOUNT_SK) {
-            accounts.set(accountId, itemToAccount(item, where(item)));
+          if (sk === ACCOUNT_SK || sk.startsWith(CHUNK_PREFIX)) {
+            accountItems.push(item);
           } else if (sk.startsWith(ALERT_PREFIX)) {
             const record = itemToRecord(item, where(item));
             alerts.set(recordId(record.target, record.key), record);
@@ -117,6 +107,9 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
             held.push(parseItem(item, heldAlertSchema, where(item)) as HeldAlert);
           }
         }
+        const { state, stored } = readAccount(accountItems, where);
+        if (state !== undefined) accounts.set(accountId, state);
+        storedAccounts.set(accountId, stored);
       });
       return { alerts, accounts, silences: known, held };
     },
@@ -151,7 +144,17 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
 
     async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
       const expires = Math.ceil(nowSeconds() + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
-      await writeAll(table, [...states].map(([id, state]) => ({ PutRequest: { Item: accountToItem(id, state, expires) } })));
+      // A check loads before it saves; anyone else saving an account this store has not seen reads its items first.
+      const unseen = [...states.keys()].filter((id) => !storedAccounts.has(id));
+      const pages = await mapConcurrent(unseen, LOAD_CONCURRENCY, table.query);
+      unseen.forEach((id, i) => storedAccounts.set(id, storedOf(pages[i]!)));
+      const writes = [...states].map(([id, state]) => ({ id, ...accountWrites(id, state, storedAccounts.get(id) ?? NOTHING_STORED, expires) }));
+      // Until every write has landed, what is stored is unknown: a later save reads it again.
+      for (const id of states.keys()) storedAccounts.delete(id);
+      await writeAll(table, writes.flatMap((w) => w.chunks));
+      await writeAll(table, writes.flatMap((w) => w.account));
+      await writeAll(table, writes.flatMap((w) => w.drops));
+      for (const w of writes) storedAccounts.set(w.id, w.stored);
     },
   };
 }
@@ -322,7 +325,7 @@ function describeKey(item: Item): string {
 }
 
 function accountsOf(requests: readonly WriteRequest[]): string {
-  return requests.map((r) => r.PutRequest?.Item?.[PK]?.S ?? '?').join(', ');
+  return [...new Set(requests.map((r) => r.PutRequest?.Item?.[PK]?.S ?? r.DeleteRequest?.Key?.[PK]?.S ?? '?'))].join(', ');
 }
 
 function isConditionFailure(error: unknown): boolean {
@@ -366,31 +369,6 @@ function silenceToItem(silence: Silence): Item {
   };
 }
 
-
-function accountToItem(accountId: string, state: AccountState, expiresSeconds: number): Item {
-  const history = state.balanceHistory.map((s): [string, number] => [s.at, s.available]);
-  const fields = {
-    consecutiveFailures: state.consecutiveFailures,
-    balanceHistory: JSON.stringify(history),
-    lastCheckedAt: state.lastCheckedAt,
-    lastGood: state.lastGood,
-  };
-  return { ...marshall(fields, { removeUndefinedValues: true }), [PK]: { S: accountId }, [SK]: { S: ACCOUNT_SK }, [TTL]: { N: String(expiresSeconds) } };
-}
-
-function itemToAccount(item: Item, where: () => string): AccountState {
-  const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
-  const parsed = accountSchema.safeParse(fields);
-  if (!parsed.success) throw corrupt(parsed.error, where);
-  let history;
-  try {
-    history = historySchema.parse(JSON.parse(parsed.data.balanceHistory));
-  } catch (error) {
-    throw new StateError(`state item ${where()} is corrupt at balanceHistory; it is not reset automatically`, { cause: error });
-  }
-  const balanceHistory: BalanceSample[] = history.map(([at, available]) => ({ at, available }));
-  return withoutUndefined({ ...parsed.data, balanceHistory });
-}
 
 function corrupt(error: z.ZodError, where: () => string): StateError {
   const issue = error.issues[0];

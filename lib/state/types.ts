@@ -70,6 +70,13 @@ export const HELD_RETENTION_DAYS = 7;
 /** Account states are dropped this long after their last check, so accounts removed from the budgets file do not linger. */
 export const ACCOUNT_STATE_RETENTION_DAYS = 90;
 
+/**
+ * Balance samples are kept this long (the check prunes older ones), which covers the month-to-date,
+ * the burn rate's 14-day look-back and a margin. The DynamoDB store lets its history items expire
+ * this long after their newest sample.
+ */
+export const BALANCE_HISTORY_RETENTION_DAYS = 40;
+
 /** An empty account state. */
 export function emptyAccountState(): AccountState {
   return { consecutiveFailures: 0, balanceHistory: [] };

@@ -113,10 +113,7 @@ describe('the bundled function', () => {
       AWS_ENDPOINT_URL_SNS: recorder.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
       STATE_TABLE_NAME: 'budget-alerts-state',
-      ALERT_TOPICS: JSON.stringify([
-        { minSeverity: 'warning', arn: 'arn:aws:sns:us-east-1:123456789012:warning' },
-        { minSeverity: 'critical', arn: 'arn:aws:sns:us-east-1:123456789012:critical' },
-      ]),
+      ALERT_TARGETS: JSON.stringify([{ target: 'topic', arn: 'arn:aws:sns:us-east-1:123456789012:alerts' }]),
       POWERTOOLS_SERVICE_NAME: 'budget-alerts',
       POWERTOOLS_METRICS_NAMESPACE: 'BudgetAlerts',
     };
@@ -131,12 +128,13 @@ describe('the bundled function', () => {
     expect(recorder.calls.filter((c) => c.target === 'AmazonSSM.GetParameters')).toHaveLength(1);
     const publishes = recorder.calls.filter((c) => c.target === 'Publish').map((c) => new URLSearchParams(c.body));
     const routed = publishes.map((p) => `${JSON.parse(JSON.parse(p.get('Message')!).sqs).key} -> ${p.get('TopicArn')!.split(':').pop()}`).sort();
+    // No notify entries: one publish per alert of warning and above to the alert topic, for hand-made subscriptions.
     expect(routed).toEqual([
-      'img/balance.low -> critical',
-      'img/balance.low -> warning',
-      'vid/budget.actual:80/2026-11 -> warning',
-      'vid/budget.forecast:100/2026-11 -> warning',
+      'img/balance.low -> alerts',
+      'vid/budget.actual:80/2026-11 -> alerts',
+      'vid/budget.forecast:100/2026-11 -> alerts',
     ]);
+    expect(publishes.map((p) => p.get('MessageAttributes.entry.1.Value.StringValue'))).toEqual(['topic', 'topic', 'topic']);
     expect(publishes.every((p) => p.get('MessageStructure') === 'json')).toBe(true);
     for (const id of ['vid', 'img']) expect(stdout).not.toContain(sandbox.keyOf(id));
   }, 60_000);

@@ -13,10 +13,14 @@ import { createStateTable, dynamoClient, startDynalite } from '../helpers/dynali
 import { lambdaContext, threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
-const TOPICS = [
-  { minSeverity: 'info' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-info' },
-  { minSeverity: 'warning' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-warning' },
-  { minSeverity: 'critical' as const, arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts-critical' },
+const ALERT_TOPIC = 'arn:aws:sns:us-east-1:123456789012:budget-alerts';
+const SLACK_TOPIC = 'arn:aws:sns:us-east-1:123456789012:budget-alerts-slack';
+/** As the construct routes the notify entries below: the shared topic (filtered by target), Slack on its own. */
+const ROUTES = [
+  { target: 'email:all@example.com', arn: ALERT_TOPIC },
+  { target: 'email:team@example.com', arn: ALERT_TOPIC },
+  { target: 'sms:+15551234567', arn: ALERT_TOPIC },
+  { target: 'slack:T1/C1', arn: SLACK_TOPIC },
 ];
 
 
@@ -39,7 +43,12 @@ describe('the check-budgets handler', () => {
     dynalite = await startDynalite();
     dynamodb = dynamoClient(dynalite.endpoint);
     config = parseBudgets(
-      `accounts:
+      `notify:
+  - { email: all@example.com, minSeverity: info }
+  - { email: team@example.com }
+  - { sms: "+15551234567", minSeverity: critical }
+  - { slack: { workspaceId: T1, channelId: C1 }, accounts: [vid], digest: daily }
+accounts:
   - id: vid
     provider: pictory
     baseUrl: ${sandbox.urls.pictory}
@@ -93,7 +102,7 @@ describe('the check-budgets handler', () => {
     return createCheckHandler({
       config,
       tableName,
-      topics: TOPICS,
+      routes: ROUTES,
       sns: new SNSClient({ region: 'us-east-1' }),
       dynamodb,
       logger: new Logger({ serviceName: 'budget-alerts' }),
@@ -128,7 +137,7 @@ describe('the check-budgets handler', () => {
     expect('alerts' in second && second.alerts).toEqual([]);
   });
 
-  it('publishes each alert to the topics of its severity with a body for every protocol', async () => {
+  it('publishes each alert once per notify entry that takes it (severity, accounts), with a body for every protocol', async () => {
     // Prepare
     const handler = await handlerFor();
 
@@ -144,17 +153,27 @@ describe('the check-budgets handler', () => {
     ]);
     const byKey = new Map<string, string[]>();
     for (const input of published()) {
-      const key = input.MessageAttributes?.key?.StringValue ?? JSON.parse(JSON.parse(input.Message!).sqs).key;
-      byKey.set(key, [...(byKey.get(key) ?? []), input.TopicArn!.split(':').pop()!]);
+      const key = JSON.parse(JSON.parse(input.Message!).sqs).key as string;
+      byKey.set(key, [...(byKey.get(key) ?? []), `${input.MessageAttributes?.target?.StringValue} ${input.TopicArn!.split(':').pop()}`]);
     }
-    expect(byKey.get('vid/budget.actual:50/2026-11')).toEqual(['budget-alerts-info']);
-    expect(byKey.get('vid/budget.actual:80/2026-11')?.sort()).toEqual(['budget-alerts-info', 'budget-alerts-warning']);
-    expect(byKey.get('img/balance.low')?.sort()).toEqual(['budget-alerts-critical', 'budget-alerts-info', 'budget-alerts-warning']);
+    expect(byKey.get('vid/budget.actual:50/2026-11')).toEqual(['email:all@example.com budget-alerts']);
+    expect(byKey.get('vid/budget.actual:80/2026-11')?.sort()).toEqual([
+      'email:all@example.com budget-alerts',
+      'email:team@example.com budget-alerts',
+      'slack:T1/C1 budget-alerts-slack',
+    ]);
+    // The Slack entry routes only vid's alerts.
+    expect(byKey.get('img/balance.low')?.sort()).toEqual([
+      'email:all@example.com budget-alerts',
+      'email:team@example.com budget-alerts',
+      'sms:+15551234567 budget-alerts',
+    ]);
 
-    const critical = published().find((input) => input.TopicArn === TOPICS[2]!.arn)!;
+    const critical = published().find((input) => input.MessageAttributes?.target?.StringValue === 'sms:+15551234567')!;
     expect(critical.MessageStructure).toBe('json');
     expect(critical.Subject!.length).toBeLessThanOrEqual(100);
     expect(critical.MessageAttributes).toMatchObject({
+      severityRank: { DataType: 'Number', StringValue: '2' },
       severity: { DataType: 'String', StringValue: 'critical' },
       kind: { DataType: 'String', StringValue: 'balance.low' },
       account: { DataType: 'String', StringValue: 'img' },
@@ -166,6 +185,24 @@ describe('the check-budgets handler', () => {
     expect(JSON.parse(bodies.https)).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
     expect(JSON.parse(bodies.sqs)).toMatchObject({ key: 'img/balance.low', kind: 'balance.low', status: 'firing' });
     expect(bodies.email).toMatch(/What to do next/);
+  });
+
+  it('answers a digest schedule from stored state: the entry’s accounts, published to its target, no key fetched', async () => {
+    // Prepare: one check to have state, then the Slack entry's daily digest.
+    const handler = await handlerFor();
+    await handler({}, lambdaContext());
+    ssmMock.resetHistory();
+    snsMock.resetHistory();
+
+    // Act
+    const result = await handler({ digest: 'slack:T1/C1' }, lambdaContext());
+    const unknown = await handler({ digest: 'email:nobody@example.com' }, lambdaContext());
+
+    // Assess
+    expect('digest' in result && result.digest.accounts.map((a) => [a.id, a.stale])).toEqual([['vid', false]]);
+    expect(published().map((input) => [input.TopicArn, input.MessageAttributes?.kind?.StringValue])).toEqual([[SLACK_TOPIC, 'digest']]);
+    expect(unknown).toMatchObject({ error: { code: 'invalid-request', message: expect.stringContaining('no notify entry') } });
+    expect(ssmMock.commandCalls(GetParametersCommand)).toEqual([]);
   });
 
   it('checks only the accounts of the schedule group named in the rule input', async () => {
@@ -275,6 +312,7 @@ describe('the check-budgets handler', () => {
     // Prepare
     const broken = parseBudgets(
       JSON.stringify({
+        notify: config.notify,
         accounts: [
           { ...config.accounts[0], apiKey: { ssm: '/budget-alerts/missing' } },
           config.accounts[1],
@@ -301,10 +339,12 @@ describe('the check-budgets handler', () => {
     expect(published()).toEqual([]);
   });
 
-  it('emits per-account metrics and never logs a key', async () => {
+  // Changed with issue 13: per-account metrics are opt-in (the construct's perAccountMetrics); the default, log fields
+  // and run metrics only, is asserted in check-handler-figures.test.ts.
+  it('emits per-account metrics when asked (perAccountMetrics) and never logs a key', async () => {
     // Prepare: one vendor echoes the key back in an error body.
     sandbox.inject({ vendor: 'account-api', fault: { kind: 'echo-key', status: 400 }, times: Infinity });
-    const handler = await handlerFor();
+    const handler = await handlerFor({ perAccountMetrics: true });
 
     // Act
     await handler({}, lambdaContext());

@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FULL_WIDTH, HALF_WIDTH, THIRD_WIDTH } from '../../infra/dashboard.js';
+import { FULL_WIDTH, THIRD_WIDTH } from '../../infra/dashboard.js';
 import { CUSTOMER_KEY_ARN, FULL, MINIMAL, buildStack, functionStatements, logicalIdOf, render } from './fixtures.js';
+import { hash } from '../../infra/naming.js';
 
 type Json = Record<string, unknown>;
 
@@ -12,16 +13,16 @@ const arn = (service: string, rest: string) => `arn:\${AWS::Partition}:${service
 describe('BudgetAlerts with every notify kind and three schedules', () => {
   let stack: Stack;
   let template: Template;
-  let ids: Record<'key' | 'info' | 'warning' | 'critical' | 'table' | 'queue' | 'fn' | 'role' | 'logs' | 'dashboard', string>;
+  let ids: Record<'key' | 'alert' | 'alarm' | 'slack' | 'table' | 'queue' | 'fn' | 'role' | 'logs' | 'dashboard', string>;
 
   beforeAll(() => {
     stack = buildStack(FULL);
     template = Template.fromStack(stack);
     ids = {
       key: logicalIdOf(stack, 'BudgetAlerts/TopicKey/Resource'),
-      info: logicalIdOf(stack, 'BudgetAlerts/InfoTopic/Resource'),
-      warning: logicalIdOf(stack, 'BudgetAlerts/WarningTopic/Resource'),
-      critical: logicalIdOf(stack, 'BudgetAlerts/CriticalTopic/Resource'),
+      alert: logicalIdOf(stack, 'BudgetAlerts/AlertTopic/Resource'),
+      alarm: logicalIdOf(stack, 'BudgetAlerts/AlarmTopic/Resource'),
+      slack: logicalIdOf(stack, `BudgetAlerts/SlackTopic-${hash('slack:T0123ABCD/C0123ABCD')}/Resource`),
       table: logicalIdOf(stack, 'BudgetAlerts/StateTable/Resource'),
       queue: logicalIdOf(stack, 'BudgetAlerts/DeadLetterQueue/Resource'),
       fn: logicalIdOf(stack, 'BudgetAlerts/CheckFunction/Resource'),
@@ -82,11 +83,11 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
-  it('hands the function its table, its topics by minimum severity and the Powertools settings', () => {
+  it('hands the function its table, the topic of each notify entry and the Powertools settings', () => {
     const fn = template.findResources('AWS::Lambda::Function')[ids.fn] as { Properties: { Environment: { Variables: Json } } };
     const variables = fn.Properties.Environment.Variables;
     expect(Object.keys(variables).sort()).toEqual([
-      'ALERT_TOPICS',
+      'ALERT_TARGETS',
       'NODE_OPTIONS',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
@@ -96,10 +97,12 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
       'STATE_TABLE_NAME',
     ]);
     expect(variables.STATE_TABLE_NAME).toEqual({ Ref: ids.table });
-    expect(JSON.parse(render(variables.ALERT_TOPICS))).toEqual([
-      { minSeverity: 'info', arn: `\${${ids.info}}` },
-      { minSeverity: 'warning', arn: `\${${ids.warning}}` },
-      { minSeverity: 'critical', arn: `\${${ids.critical}}` },
+    expect(JSON.parse(render(variables.ALERT_TARGETS))).toEqual([
+      { target: 'email:finance@example.com', arn: `\${${ids.alert}}` },
+      { target: 'email:oncall@example.com', arn: `\${${ids.alert}}` },
+      { target: 'sms:+15551234567', arn: `\${${ids.alert}}` },
+      { target: expect.stringMatching(/^https:hooks\.example\.com-[0-9a-f]{8}$/), arn: `\${${ids.alert}}` },
+      { target: 'slack:T0123ABCD/C0123ABCD', arn: `\${${ids.slack}}` },
     ]);
     expect(variables).toMatchObject({
       SSM_CACHE_TTL_SECONDS: '900',
@@ -131,7 +134,7 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
           },
         },
       },
-      { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: [`\${${ids.info}}`, `\${${ids.warning}}`, `\${${ids.critical}}`] },
+      { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: [`\${${ids.alert}}`, `\${${ids.slack}}`] },
       { Sid: 'EncryptAlertsForTopics', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: `\${${ids.key}.Arn}` },
       {
         Sid: 'AlertState',
@@ -158,13 +161,16 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('has no IAM statement on "*" anywhere, and no role with inline or managed policies beyond the two functions', () => {
+  it('has no IAM statement on "*" anywhere, and no role with inline or managed policies beyond the two functions and the digest schedules', () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       for (const statement of (policy as { Properties: { PolicyDocument: { Statement: Json[] } } }).Properties.PolicyDocument.Statement) {
         expect([statement.Resource].flat()).not.toContain('*');
       }
     }
-    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(2);
+    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(3);
+    // The digest schedules may invoke exactly the check function.
+    const scheduler = logicalIdOf(stack, 'BudgetAlerts/DigestSchedulerRole/Resource');
+    expect(functionStatements(template, scheduler)).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `\${${ids.fn}.Arn}` }]);
     // The Chatbot channel role gets no permissions at all (notifications need none).
     const chatbotRoles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
       JSON.stringify(r).includes('chatbot.amazonaws.com'),
@@ -180,7 +186,7 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
 
   it('encrypts every topic with a rotating customer managed key that CloudWatch alarms may use, and refuses plain HTTP', () => {
     template.resourceCountIs('AWS::SNS::Topic', 3);
-    for (const topic of [ids.info, ids.warning, ids.critical]) {
+    for (const topic of [ids.alert, ids.slack, ids.alarm]) {
       expect((template.findResources('AWS::SNS::Topic')[topic] as { Properties: Json }).Properties.KmsMasterKeyId).toEqual({
         'Fn::GetAtt': [ids.key, 'Arn'],
       });
@@ -220,26 +226,47 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
     });
   });
 
-  it('subscribes each notify entry to the topic of its minimum severity', () => {
+  it('routes each notify entry by a subscription filter policy on target, severity rank, account and kind; Slack by a topic of its own', () => {
     const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((s) => (s as { Properties: Json }).Properties);
-    expect(subscriptions).toHaveLength(4);
-    expect(subscriptions).toEqual(
-      expect.arrayContaining([
-        { Protocol: 'email', Endpoint: 'finance@example.com', TopicArn: { Ref: ids.warning } },
-        { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: ids.critical } },
-        { Protocol: 'sms', Endpoint: '+15551234567', TopicArn: { Ref: ids.critical } },
-        { Protocol: 'https', Endpoint: 'https://hooks.example.com/budget', TopicArn: { Ref: ids.info } },
-      ]),
-    );
+    const onAlerts = subscriptions.filter((s) => JSON.stringify(s.TopicArn) === JSON.stringify({ Ref: ids.alert }));
+    const filterOf = (endpoint: string) => onAlerts.find((s) => s.Endpoint === endpoint)?.FilterPolicy;
+    expect(onAlerts).toHaveLength(4);
+    expect(filterOf('finance@example.com')).toEqual({ target: ['email:finance@example.com'], severityRank: [{ numeric: ['>=', 1] }] });
+    expect(filterOf('oncall@example.com')).toEqual({
+      target: ['email:oncall@example.com'],
+      severityRank: [{ numeric: ['>=', 2] }],
+      account: ['speech', { prefix: 'video-' }],
+      kind: ['check.failed', 'digest', { prefix: 'balance.' }],
+    });
+    expect(filterOf('+15551234567')).toEqual({ target: ['sms:+15551234567'], severityRank: [{ numeric: ['>=', 2] }] });
+    expect(filterOf('https://hooks.example.com/budget')).toMatchObject({ severityRank: [{ numeric: ['>=', 0] }] });
     template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 1);
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123ABCD',
       SlackChannelId: 'C0123ABCD',
-      SnsTopicArns: [{ Ref: ids.warning }],
+      SnsTopicArns: [{ Ref: ids.slack }, { Ref: ids.alarm }],
       LoggingLevel: 'ERROR',
       GuardrailPolicies: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSDenyAll']] }],
       ConfigurationName: Match.stringLikeRegexp('^[A-Za-z0-9_-]{1,128}$'),
     });
+  });
+
+  it('subscribes every entry, unfiltered, to the alarm topic: CloudWatch alarms carry no message attributes', () => {
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((s) => (s as { Properties: Json }).Properties);
+    const onAlarms = subscriptions.filter((s) => JSON.stringify(s.TopicArn) === JSON.stringify({ Ref: ids.alarm }));
+    expect(onAlarms.map((s) => s.Endpoint).sort()).toEqual(['+15551234567', 'finance@example.com', 'https://hooks.example.com/budget', 'oncall@example.com']);
+    expect(onAlarms.every((s) => s.FilterPolicy === undefined)).toBe(true);
+  });
+
+  it('schedules a digest per entry that asks for one, in the entry’s time zone, with the entry as input', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => (s as { Properties: Json }).Properties);
+    expect(schedules).toHaveLength(2);
+    const weekly = schedules.find((s) => String(s.ScheduleExpression).includes('MON'));
+    expect(weekly).toMatchObject({ ScheduleExpression: 'cron(30 7 ? * MON *)', ScheduleExpressionTimezone: 'Europe/Berlin', State: 'ENABLED' });
+    expect(JSON.parse((weekly!.Target as { Input: string }).Input)).toEqual({ digest: 'email:finance@example.com' });
+    const daily = schedules.find((s) => s !== weekly);
+    expect(daily).toMatchObject({ ScheduleExpression: 'cron(0 8 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
+    expect(JSON.parse((daily!.Target as { Input: string }).Input)).toEqual({ digest: 'slack:T0123ABCD/C0123ABCD' });
   });
 
   it('keeps alert state in an on-demand, point-in-time-recoverable, encrypted table with a TTL, retained on delete', () => {
@@ -270,7 +297,7 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
       // The snooze-link function's own alarm is asserted in links.test.ts.
       .filter((a) => a.TreatMissingData !== 'breaching' && a.MetricName !== 'Url5xxCount');
     expect(alarms).toHaveLength(3);
-    const actions = [{ Ref: ids.info }, { Ref: ids.warning }, { Ref: ids.critical }];
+    const actions = [{ Ref: ids.alarm }, { Ref: ids.slack }];
     const byMetric = Object.fromEntries(alarms.map((a) => [a.MetricName, a]));
     expect(byMetric.Errors).toMatchObject({
       Namespace: 'AWS/Lambda',
@@ -311,7 +338,7 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
         const stat = Metrics?.[0]?.MetricStat;
         return stat ? { ...rest, ...stat.Metric, Period: stat.Period, Statistic: stat.Stat } : rest;
       });
-    const actions = [{ Ref: ids.info }, { Ref: ids.warning }, { Ref: ids.critical }];
+    const actions = [{ Ref: ids.alarm }, { Ref: ids.slack }];
     const absent = { Namespace: 'BudgetAlerts', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', AlarmActions: actions };
     const group = (expression: string) =>
       alarms.find((a) => a.MetricName === 'ScheduledRuns' && JSON.stringify(a.Dimensions).includes(JSON.stringify(expression)));
@@ -337,22 +364,32 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
     });
   });
 
-  it('draws a dashboard of every account’s credits, budget, forecast and runway, and of the run totals', () => {
+  // Changed with issue 13: per-account figures are Logs Insights queries over the function's log group by default
+  // (the per-account metric graphs this test asserted before are asserted with `perAccountMetrics` in dashboard.test.ts).
+  it('draws a dashboard of every account’s credits, budget, forecast and runway from its log lines, and of the run totals', () => {
     const dashboard = template.findResources('AWS::CloudWatch::Dashboard')[ids.dashboard] as { Properties: { DashboardBody: unknown } };
-    const body = JSON.parse(render(dashboard.Properties.DashboardBody)) as { widgets: { properties: { title?: string; metrics?: unknown[][] } }[] };
+    const body = JSON.parse(render(dashboard.Properties.DashboardBody)) as {
+      widgets: { type: string; properties: { title?: string; query?: string; metrics?: unknown[][] } }[];
+    };
     const metrics = body.widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => JSON.stringify(m.slice(0, -1)));
-    for (const account of FULL.accounts) {
-      for (const name of ['AvailableCredits', 'RunwayDays', 'UsedCredits', 'BudgetCredits', 'ForecastCredits']) {
-        expect(metrics).toContain(
-          JSON.stringify(['BudgetAlerts', name, 'account', account.id, 'provider', account.provider, 'service', 'budget-alerts']),
-        );
-      }
-    }
+    expect(metrics.filter((m) => m.includes('"account"'))).toEqual([]);
     for (const name of ['ChecksFailed', 'AlertsSent']) {
       expect(metrics).toContain(JSON.stringify(['BudgetAlerts', name, 'service', 'budget-alerts']));
     }
+    const queries = body.widgets.filter((w) => w.type === 'log').map((w) => w.properties.query);
+    expect(queries).toHaveLength(4);
+    for (const query of queries) expect(query).toContain(`SOURCE '\${${ids.logs}}'`);
     const titles = body.widgets.map((w) => w.properties.title);
-    expect(titles).toEqual(expect.arrayContaining(['Available credits', 'Runway (days)', 'video-prod: used vs budget (this month)', 'Checks failed', 'Alerts sent']));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Accounts: latest figures (shortest runway first)',
+        'Available credits · account:video-prod',
+        'Runway (days) · account:video-prod',
+        'Used vs budget vs forecast (this month) · account:video-prod',
+        'Checks failed',
+        'Alerts sent',
+      ]),
+    );
   });
 
   it('lays the dashboard out in full, half and third widths on the 24-column grid, without overlaps', () => {
@@ -360,11 +397,13 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
     type Widget = { x: number; y: number; width: number; height: number; properties: { title?: string; markdown?: string } };
     const { widgets } = JSON.parse(render(dashboard.Properties.DashboardBody)) as { widgets: Widget[] };
     const widthOf = Object.fromEntries(widgets.map((w) => [w.properties.title ?? 'text', w.width]));
+    // Changed with issue 13: the per-account rows are the table of latest figures and the picked account's three charts.
     expect(widthOf).toEqual({
       text: FULL_WIDTH,
-      'Available credits': HALF_WIDTH,
-      'Runway (days)': HALF_WIDTH,
-      ...Object.fromEntries(FULL.accounts.map((a) => [`${a.id}: used vs budget (this month)`, THIRD_WIDTH])),
+      'Accounts: latest figures (shortest runway first)': FULL_WIDTH,
+      'Available credits · account:video-prod': THIRD_WIDTH,
+      'Runway (days) · account:video-prod': THIRD_WIDTH,
+      'Used vs budget vs forecast (this month) · account:video-prod': THIRD_WIDTH,
       'Checks failed': THIRD_WIDTH,
       'Alerts sent': THIRD_WIDTH,
       'Function errors, throttles, dead letters': THIRD_WIDTH,
@@ -377,9 +416,9 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
   });
 
   it('outputs the topic ARNs, the function name, the table name and the dashboard URL', () => {
-    template.hasOutput('InfoTopicArn', { Value: { Ref: ids.info } });
-    template.hasOutput('WarningTopicArn', { Value: { Ref: ids.warning } });
-    template.hasOutput('CriticalTopicArn', { Value: { Ref: ids.critical } });
+    template.hasOutput('AlertTopicArn', { Value: { Ref: ids.alert } });
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: ids.alarm } });
+    template.hasOutput(`SlackTopicArn${hash('slack:T0123ABCD/C0123ABCD')}`, { Value: { Ref: ids.slack } });
     template.hasOutput('FunctionName', { Value: { Ref: ids.fn } });
     template.hasOutput('StateTableName', { Value: { Ref: ids.table } });
     const url = (template.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs.DashboardUrl?.Value;
@@ -413,18 +452,20 @@ describe('BudgetAlerts without notify entries, with a customer managed parameter
     template = Template.fromStack(stack);
   });
 
-  it('creates just a warning topic, with no subscriptions, which the alarms and the function use', () => {
-    const warning = logicalIdOf(stack, 'BudgetAlerts/WarningTopic/Resource');
-    template.resourceCountIs('AWS::SNS::Topic', 1);
+  it('creates the alert and alarm topics with no subscriptions; the function publishes to the alert topic for hand-made subscriptions, and so do the alarms', () => {
+    const alert = logicalIdOf(stack, 'BudgetAlerts/AlertTopic/Resource');
+    const alarm = logicalIdOf(stack, 'BudgetAlerts/AlarmTopic/Resource');
+    template.resourceCountIs('AWS::SNS::Topic', 2);
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Json } } };
-    expect(JSON.parse(render(fn.Properties.Environment.Variables.ALERT_TOPICS))).toEqual([{ minSeverity: 'warning', arn: `\${${warning}}` }]);
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect((alarm as { Properties: Json }).Properties.AlarmActions).toEqual([{ Ref: warning }]);
+    expect(JSON.parse(render(fn.Properties.Environment.Variables.ALERT_TARGETS))).toEqual([{ target: 'topic', arn: `\${${alert}}` }]);
+    for (const each of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect((each as { Properties: Json }).Properties.AlarmActions).toEqual([{ Ref: alarm }, { Ref: alert }]);
     }
-    template.hasOutput('WarningTopicArn', { Value: { Ref: warning } });
-    expect(Object.keys((template.toJSON() as { Outputs: Json }).Outputs)).not.toContain('CriticalTopicArn');
+    template.hasOutput('AlertTopicArn', { Value: { Ref: alert } });
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: alarm } });
   });
 
   it('decrypts the keys only with the named customer managed key, through SSM, for the configured parameter', () => {

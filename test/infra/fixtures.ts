@@ -11,11 +11,11 @@ const { VALIDATE_AGAINST_DEFAULT_RULES } = cx_api;
 export const FULL: BudgetsConfig = validateBudgets(
   {
     notify: [
-      { email: 'finance@example.com' },
-      { email: 'oncall@example.com', minSeverity: 'critical' },
+      { email: 'finance@example.com', digest: 'weekly', at: '07:30', timezone: 'Europe/Berlin' },
+      { email: 'oncall@example.com', minSeverity: 'critical', accounts: ['video-*', 'speech'], kinds: ['balance.*', 'check.failed'] },
       { sms: '+15551234567', minSeverity: 'critical' },
       { https: 'https://hooks.example.com/budget', minSeverity: 'info' },
-      { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } },
+      { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }, quietHours: { from: '22:00', to: '07:00' }, digest: 'daily' },
     ],
     accounts: [
       { id: 'video-prod', provider: 'pictory', apiKey: { ssm: '/budget-alerts/video-prod' }, budget: { monthly: 500 } },

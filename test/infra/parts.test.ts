@@ -30,7 +30,7 @@ const ATTACHMENTS = [
   },
   {
     part: 'the alert topics',
-    variable: FUNCTION_ENV.alertTopics,
+    variable: FUNCTION_ENV.alertTargets,
     sids: ['PublishAlerts', 'EncryptAlertsForTopics'],
     attach: (stack: Stack, fn: lambda.Function) =>
       attachAlertTopics(fn, addAlertTopics(stack, { notify: [], removalPolicy: RemovalPolicy.DESTROY })),

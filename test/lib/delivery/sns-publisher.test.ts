@@ -13,22 +13,25 @@ import {
   publishSizeOf,
   renderSnsBodies,
   SNS_MAX_MESSAGE_BYTES,
-  topicTargets,
+  buildDigestInput,
+  buildGroupInput,
   type SnsAlertJson,
-  type SnsTopic,
+  type SnsRoute,
 } from '../../../lib/delivery/sns-publisher.js';
-import { targetTakes } from '../../../lib/alerts/routing.js';
+import { buildDigest } from '../../../lib/digest/build.js';
 import { PublishError } from '../../../lib/errors.js';
 
 const INFO_ARN = 'arn:aws:sns:eu-west-1:123456789012:budget-alerts-info';
 const WARNING_ARN = 'arn:aws:sns:eu-west-1:123456789012:budget-alerts-warning';
 const CRITICAL_ARN = 'arn:aws:sns:eu-west-1:123456789012:budget-alerts-critical';
 
-const ALL_TOPICS: readonly SnsTopic[] = [
-  { minSeverity: 'info', arn: INFO_ARN },
-  { minSeverity: 'warning', arn: WARNING_ARN },
-  { minSeverity: 'critical', arn: CRITICAL_ARN },
+/** Three notify entries: two on the shared alert topic (filtered by target), a Slack channel on a topic of its own. */
+const ROUTES: readonly SnsRoute[] = [
+  { target: 'email:all@example.com', arn: INFO_ARN },
+  { target: 'email:team@example.com', arn: INFO_ARN },
+  { target: 'slack:T1/C1', arn: CRITICAL_ARN },
 ];
+const WARNING_ROUTE: SnsRoute = { target: 'email:team@example.com', arn: WARNING_ARN };
 
 /** A firing budget alert with the title and message the renderer gives it. */
 function budgetAlert(overrides: Partial<Alert> = {}): Alert {
@@ -76,41 +79,13 @@ function machineJsonOf(body: string | undefined): SnsAlertJson {
   return JSON.parse(body ?? '') as SnsAlertJson;
 }
 
-describe('topicTargets', () => {
-  it.each<[Severity, string[]]>([
-    ['info', [INFO_ARN]],
-    ['warning', [INFO_ARN, WARNING_ARN]],
-    ['critical', [INFO_ARN, WARNING_ARN, CRITICAL_ARN]],
-  ])('sends a %s alert to every topic whose minimum is at or below it', (severity, expected) => {
-    // Prepare: all three topics. Act
-    const arns = topicTargets(ALL_TOPICS).filter((target) => targetTakes(target, { severity })).map((target) => target.arn);
-
-    // Assess
-    expect(arns).toEqual(expected);
-  });
-
-  it('lists an ARN configured twice only once, so nobody receives the alert twice', () => {
-    // Prepare
-    const topics: SnsTopic[] = [
-      { minSeverity: 'info', arn: INFO_ARN },
-      { minSeverity: 'warning', arn: INFO_ARN },
-    ];
-
-    // Act
-    const targets = topicTargets(topics);
-
-    // Assess
-    expect(targets).toEqual([{ id: 'topic:info', minSeverity: 'info', arn: INFO_ARN }]);
-  });
-});
-
 describe('buildPublishInput', () => {
   it('renders every protocol body from the alert', () => {
     // Prepare
     const alert = budgetAlert();
 
     // Act
-    const input = buildPublishInput(alert, WARNING_ARN);
+    const input = buildPublishInput(alert, WARNING_ROUTE);
     const bodies = messageOf(input);
 
     // Assess
@@ -128,7 +103,7 @@ describe('buildPublishInput', () => {
     const alert = exoticAlert();
 
     // Act
-    const sms = messageOf(buildPublishInput(alert, WARNING_ARN)).sms ?? '';
+    const sms = messageOf(buildPublishInput(alert, WARNING_ROUTE)).sms ?? '';
 
     // Assess
     expect(sms.length).toBeGreaterThan(0);
@@ -141,7 +116,7 @@ describe('buildPublishInput', () => {
     const alert = budgetAlert();
 
     // Act
-    const card = JSON.parse(messageOf(buildPublishInput(alert, WARNING_ARN)).https ?? '') as ChatbotNotification;
+    const card = JSON.parse(messageOf(buildPublishInput(alert, WARNING_ROUTE)).https ?? '') as ChatbotNotification;
 
     // Assess
     expect(card.version).toBe('1.0');
@@ -157,7 +132,7 @@ describe('buildPublishInput', () => {
     const alert = budgetAlert();
 
     // Act
-    const bodies = messageOf(buildPublishInput(alert, WARNING_ARN));
+    const bodies = messageOf(buildPublishInput(alert, WARNING_ROUTE));
 
     // Assess
     for (const protocol of ['sqs', 'lambda', 'email-json']) {
@@ -183,7 +158,7 @@ describe('buildPublishInput', () => {
     const alert = exoticAlert();
 
     // Act
-    const subject = buildPublishInput(alert, WARNING_ARN)?.Subject ?? '';
+    const subject = buildPublishInput(alert, WARNING_ROUTE)?.Subject ?? '';
 
     // Assess
     expect(subject.length).toBeGreaterThan(10);
@@ -198,7 +173,7 @@ describe('buildPublishInput', () => {
     expect(renderEmail(alert).subject).toHaveLength(100);
 
     // Act
-    const subject = buildPublishInput(alert, WARNING_ARN)?.Subject ?? '';
+    const subject = buildPublishInput(alert, WARNING_ROUTE)?.Subject ?? '';
 
     // Assess
     expect(subject).toHaveLength(99);
@@ -210,21 +185,23 @@ describe('buildPublishInput', () => {
     const alert = budgetAlert();
 
     // Act
-    const subject = buildPublishInput(alert, WARNING_ARN)?.Subject;
+    const subject = buildPublishInput(alert, WARNING_ROUTE)?.Subject;
 
     // Assess
     expect(subject).toBe(renderEmail(alert).subject);
   });
 
-  it('adds string attributes subscribers can filter on', () => {
+  it('adds the attributes subscription filter policies route on: the target, the severity rank, account and kind', () => {
     // Prepare
     const alert = budgetAlert({ status: 'resolved', kind: 'balance.low', severity: 'critical', provider: 'pixelcut' });
 
     // Act
-    const input = buildPublishInput(alert, WARNING_ARN);
+    const input = buildPublishInput(alert, WARNING_ROUTE);
 
     // Assess
     expect(input?.MessageAttributes).toEqual({
+      target: { DataType: 'String', StringValue: 'email:team@example.com' },
+      severityRank: { DataType: 'Number', StringValue: '2' },
       severity: { DataType: 'String', StringValue: 'critical' },
       kind: { DataType: 'String', StringValue: 'balance.low' },
       account: { DataType: 'String', StringValue: 'video-prod' },
@@ -242,7 +219,7 @@ describe('the 256 KB guard', () => {
     expect(Buffer.byteLength(JSON.stringify(renderSnsBodies(alert)))).toBeGreaterThan(SNS_MAX_MESSAGE_BYTES);
 
     // Act
-    const input = buildPublishInput(alert, WARNING_ARN);
+    const input = buildPublishInput(alert, WARNING_ROUTE);
     const bodies = messageOf(input);
 
     // Assess
@@ -268,7 +245,7 @@ describe('the 256 KB guard', () => {
     });
 
     // Act
-    const input = buildPublishInput(alert, WARNING_ARN);
+    const input = buildPublishInput(alert, WARNING_ROUTE);
 
     // Assess
     expect(publishSizeOf(input ?? {})).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
@@ -281,7 +258,7 @@ describe('the 256 KB guard', () => {
     expect(Buffer.byteLength(JSON.stringify(renderSnsBodies(alert)))).toBeLessThan(SNS_MAX_MESSAGE_BYTES);
 
     // Act
-    const bodies = messageOf(buildPublishInput(alert, WARNING_ARN));
+    const bodies = messageOf(buildPublishInput(alert, WARNING_ROUTE));
 
     // Assess
     expect(machineJsonOf(bodies.sqs).message).toBe(alert.message);
@@ -292,7 +269,7 @@ describe('the 256 KB guard', () => {
 describe('createSnsPublisher', () => {
   const client = new SNSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const sns = mockClient(client);
-  const WARNING_TARGET = { id: 'topic:warning', minSeverity: 'warning' } as const;
+  const WARNING_TARGET = { id: 'email:team@example.com', minSeverity: 'warning' } as const;
 
   beforeEach(() => {
     sns.reset();
@@ -306,7 +283,7 @@ describe('createSnsPublisher', () => {
   it('publishes the JSON message with its subject and attributes', async () => {
     // Prepare
     const alert = budgetAlert();
-    const publisher = createSnsPublisher({ client, topics: [{ minSeverity: 'warning', arn: WARNING_ARN }] });
+    const publisher = createSnsPublisher({ client, routes: [WARNING_ROUTE] });
 
     // Act
     await publisher.publish(alert, WARNING_TARGET);
@@ -330,11 +307,10 @@ describe('createSnsPublisher', () => {
 
   it('publishes to the topic of the target it is given, and only there', async () => {
     // Prepare
-    const publisher = createSnsPublisher({ client, topics: ALL_TOPICS });
-    const critical = publisher.targets.find((t) => t.id === 'topic:critical')!;
+    const publisher = createSnsPublisher({ client, routes: ROUTES });
 
     // Act
-    await publisher.publish(budgetAlert({ severity: 'critical' }), critical);
+    await publisher.publish(budgetAlert({ severity: 'critical' }), { id: 'slack:T1/C1', minSeverity: 'info' });
 
     // Assess
     expect(sns.commandCalls(PublishCommand).map((call) => call.args[0].input.TopicArn)).toEqual([CRITICAL_ARN]);
@@ -344,7 +320,7 @@ describe('createSnsPublisher', () => {
     // Prepare
     sns.on(PublishCommand, { TopicArn: WARNING_ARN }).rejects(Object.assign(new Error('not allowed to publish'), { name: 'AuthorizationError' }));
     const alert = budgetAlert({ severity: 'critical', message: 'A body that must never reach an error message.' });
-    const publisher = createSnsPublisher({ client, topics: ALL_TOPICS });
+    const publisher = createSnsPublisher({ client, routes: [WARNING_ROUTE] });
 
     // Act
     const error = await publisher.publish(alert, WARNING_TARGET).catch((e: unknown) => e);
@@ -360,11 +336,49 @@ describe('createSnsPublisher', () => {
   });
 
   it('refuses a target that has no topic', async () => {
-    const publisher = createSnsPublisher({ client, topics: [{ minSeverity: 'warning', arn: WARNING_ARN }] });
+    const publisher = createSnsPublisher({ client, routes: [WARNING_ROUTE] });
 
-    const error = await publisher.publish(budgetAlert(), { id: 'topic:critical', minSeverity: 'critical' }).catch((e: unknown) => e);
+    const error = await publisher.publish(budgetAlert(), { id: 'email:nobody@example.com', minSeverity: 'critical' }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PublishError);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe('messages of several alerts, and digests', () => {
+  it('publishes what quiet hours held as one message, with every account and kind for the filter policies', () => {
+    // Prepare
+    const alerts = [budgetAlert(), budgetAlert({ key: 'images/balance.low', account: 'images', kind: 'balance.low', severity: 'critical' })];
+
+    // Act
+    const input = buildGroupInput(alerts, WARNING_ROUTE);
+
+    // Assess
+    const bodies = messageOf(input);
+    expect(input.Subject).toBe('[CRITICAL] 2 alerts from the quiet hours: video-prod, images');
+    expect(bodies.email).toContain('1. video-prod: 80% of the monthly budget used');
+    expect(JSON.parse(bodies.sqs ?? '')).toMatchObject({ group: 'quiet-hours', alerts: [{ key: alerts[0]!.key }, { key: 'images/balance.low' }] });
+    expect(input.MessageAttributes).toMatchObject({
+      target: { DataType: 'String', StringValue: 'email:team@example.com' },
+      severityRank: { DataType: 'Number', StringValue: '2' },
+      account: { DataType: 'String.Array', StringValue: '["video-prod","images"]' },
+      kind: { DataType: 'String.Array', StringValue: '["budget.actual","balance.low"]' },
+    });
+  });
+
+  it('publishes a digest as a text table by mail, a card for Chatbot and the JSON for machines, marked kind digest', () => {
+    // Prepare
+    const digest = buildDigest({ accounts: [{ id: 'video-prod', provider: 'pictory', schedule: 'rate(1 hour)' }], states: new Map(), records: [], history: [], now: new Date('2026-11-20T08:00:00Z'), period: 'day' });
+
+    // Act
+    const input = buildDigestInput(digest, 'daily', WARNING_ROUTE);
+
+    // Assess
+    const bodies = messageOf(input);
+    expect(input.Subject).toBe('Budget digest 2026-11-20: 1 account(s), 1 stale');
+    expect(bodies.email).toMatch(/^ACCOUNT +AVAILABLE/m);
+    expect((JSON.parse(bodies.https ?? '') as ChatbotNotification).content.title).toBe(':bar_chart: Budget daily digest, 2026-11-20');
+    expect(JSON.parse(bodies.lambda ?? '')).toEqual(digest);
+    expect(input.MessageAttributes).toMatchObject({ kind: { DataType: 'String', StringValue: 'digest' }, target: { StringValue: 'email:team@example.com' } });
   });
 });

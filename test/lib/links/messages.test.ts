@@ -87,7 +87,7 @@ describe('snooze links in the messages of a firing alert', () => {
     const links = sign(alert);
 
     // Act
-    const input = buildPublishInput(alert, ARN, links);
+    const input = buildPublishInput(alert, { target: 'topic:warning', arn: ARN }, links);
 
     // Assess
     expect(Buffer.byteLength(input.Message!)).toBeLessThanOrEqual(SNS_MAX_MESSAGE_BYTES);
@@ -110,7 +110,7 @@ describe('createSnsPublisher with links', () => {
 
   it('asks the signer for each alert and publishes its links; a resolved alert goes out without any', async () => {
     // Prepare
-    const publisher = createSnsPublisher({ client, topics: [{ minSeverity: 'warning', arn: ARN }], links: sign });
+    const publisher = createSnsPublisher({ client, routes: [{ target: 'topic:warning', arn: ARN }], links: sign });
 
     // Act
     await publisher.publish(firingAlert(), TARGET);
