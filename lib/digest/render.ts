@@ -1,6 +1,7 @@
 import type { ChatbotNotification } from '../alerts/render.js';
 import { formatDays, formatInstant, formatNumber, truncate } from '../alerts/text.js';
 import { formatMoney } from '../money.js';
+import type { Money } from '../money.js';
 import type { Digest, DigestAccount } from './build.js';
 
 /** Every line of the email digest fits 78 characters: it survives every mail client unwrapped. */
@@ -21,10 +22,13 @@ export function renderDigestEmail(digest: Digest, label: string): { subject: str
     `Budget alerts ${label} digest`,
     `${formatInstant(digest.from)} to ${formatInstant(digest.to)}`,
     '',
-    table(digest.accounts),
+    ...table(digest.accounts),
     ...section('Stale (no successful check for over twice its schedule):', stale.map((a) => `  ${a.id}: ${a.lastCheckedAt ? `last checked ${formatInstant(a.lastCheckedAt)}` : 'never checked'}`)),
     ...section('Closest to running out:', closest(digest.accounts).map((a) => `  ${a.id}: about ${formatDays(a.runwayDays!)} (${formatNumber(a.balance?.available ?? 0)} left)`)),
-    ...section('Money, per currency:', digest.totals.map((t) => `  ${t.currency}: used ${formatMoney(t.used, t.currency)}, available ${formatMoney(t.available, t.currency)}`)),
+    ...section('Money:', [
+      ...digest.accounts.flatMap((a) => (a.money === undefined ? [] : [`  ${a.id}: ${moneyLine(a.money)}`])),
+      ...digest.totals.map((t) => `  total ${t.currency}: used ${formatMoney(t.used, t.currency)}, available ${formatMoney(t.available, t.currency)}`),
+    ]),
     ...section('Still firing:', digest.accounts.flatMap((a) => a.open.map((key) => `  ${key}`))),
   ];
   return { subject, text: `${lines.map(fit).join('\n')}\n` };
@@ -47,33 +51,37 @@ export function renderDigestChatbot(digest: Digest, label: string): ChatbotNotif
   };
 }
 
-function table(accounts: readonly DigestAccount[]): string {
-  const header = ['ACCOUNT', 'AVAILABLE', 'USED / BUDGET', 'RUNWAY', 'ALERTS'];
+/** The table, one line per account, every cell capped so that a line fits DIGEST_LINE_MAX. */
+function table(accounts: readonly DigestAccount[]): string[] {
+  const header = ['ACCOUNT', 'AVAILABLE', 'USED / BUDGET', 'RUNWAY', 'F/R/OPEN'];
+  const caps = [18, 12, 22, 9, 9];
   const rows = accounts.map((a) => [
-    truncate(`${a.stale ? '!' : ''}${a.id}`, 18),
+    `${a.stale ? '!' : ''}${a.id}`,
     a.balance === undefined ? '?' : formatNumber(a.balance.available),
     used(a),
-    a.runwayDays === undefined ? '-' : formatDays(a.runwayDays).replace(' days', ' d').replace(' day', ' d'),
-    `${a.fired}+ ${a.resolved}- ${a.open.length}!`,
-  ]);
+    a.runwayDays === undefined ? '-' : formatDays(a.runwayDays).replace(/ days?$/, ' d').replace(/ hours?$/, ' h'),
+    `${a.fired}/${a.resolved}/${a.open.length}`,
+  ].map((cell, i) => truncate(cell, caps[i]!)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line), '(alerts: fired+ resolved- still firing!; ! before an id: stale)'].join('\n');
+  return [line(header), ...rows.map(line), '(F/R/OPEN: alerts fired / resolved in the period / still firing; ! stale)'];
 }
 
 function used(a: DigestAccount): string {
   const c = a.consumption;
   if (c === undefined) return '-';
-  const money = a.money ? ` ${formatMoney(a.money.used, a.money.currency)}` : '';
-  return c.budget !== undefined
-    ? `${formatNumber(c.used)} / ${formatNumber(c.budget)} (${Math.round((c.used / c.budget) * 100)}%)${money}`
-    : `${formatNumber(c.used)}${money}`;
+  return c.budget !== undefined ? `${formatNumber(c.used)} / ${formatNumber(c.budget)} (${Math.round((c.used / c.budget) * 100)}%)` : formatNumber(c.used);
+}
+
+function moneyLine(m: Money): string {
+  const of = (n: number) => formatMoney(n, m.currency);
+  return `used ${of(m.used)}${m.budget !== undefined ? ` of ${of(m.budget)}` : ''}, available ${of(m.available)}${m.forecast !== undefined ? `, forecast ${of(m.forecast)}` : ''}`;
 }
 
 function summary(a: DigestAccount): string {
   return [
     a.balance === undefined ? 'not checked yet' : `available ${formatNumber(a.balance.available)}`,
-    a.consumption === undefined ? undefined : `used ${used(a)}`,
+    a.consumption === undefined ? undefined : `used ${used(a)}${a.money ? ` (${formatMoney(a.money.used, a.money.currency)})` : ''}`,
     a.runwayDays === undefined ? undefined : `runway ${formatDays(a.runwayDays)}`,
     `${a.fired} fired, ${a.resolved} resolved${a.open.length > 0 ? `, ${a.open.length} still firing` : ''}`,
   ]

@@ -95,9 +95,13 @@ describe('budget-alerts digest after a replayed week', () => {
     const { stdout } = await cli('digest', '--config', config, '--state', state, '--now', end.toISOString(), '--period', 'week');
     const lines = stdout.split('\n');
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(DIGEST_LINE_MAX);
-    expect(stdout).toMatch(/^ACCOUNT +AVAILABLE +USED \/ BUDGET +RUNWAY +ALERTS$/m);
+    expect(stdout).toMatch(/^ACCOUNT +AVAILABLE +USED \/ BUDGET +RUNWAY +F\/R\/OPEN$/m);
+    expect(stdout).toMatch(/^vid +[\d,.]+ +[\d,.]+ \/ 400 \(\d+%\) +[\d.]+ d +\d+\/\d+\/\d+$/m);
+    expect(stdout).toMatch(/^!img +/m);
     expect(stdout).toContain('Stale (no successful check for over twice its schedule):');
-    expect(stdout).toMatch(/EUR: used €[\d.,]+, available €[\d.,]+/);
+    expect(stdout).toMatch(/total EUR: used €[\d.,]+, available €[\d.,]+/);
+    expect(stdout).toMatch(/^  vid: used \$[\d.,]+ of \$20\.00, available \$[\d.,]+/m);
+    expect(stdout).not.toContain('...');
   });
 
   it('refuses an unknown period', async () => {
