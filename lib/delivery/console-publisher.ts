@@ -2,6 +2,7 @@ import type { Alert } from '../alerts/types.js';
 import { renderChatbot, renderEmail, renderSms } from '../alerts/render.js';
 import { renderGroupEmail } from '../alerts/render-group.js';
 import type { DeliveryTarget } from '../alerts/routing.js';
+import type { AlertLink, AlertLinks } from './sns-publisher.js';
 import type { AlertPublisher } from './types.js';
 
 /** The terminal, as a delivery target: it shows every severity. */
@@ -11,10 +12,10 @@ export const CONSOLE_TARGET: DeliveryTarget = { id: 'stdout', minSeverity: 'info
 export type ConsoleStyle = 'line' | 'channels';
 
 /** A publisher that prints what would be sent, for local runs. */
-export function createConsolePublisher(write: (text: string) => void, style: ConsoleStyle = 'line'): AlertPublisher {
+export function createConsolePublisher(write: (text: string) => void, style: ConsoleStyle = 'line', links?: AlertLinks): AlertPublisher {
   return {
     async publish(alert: Alert): Promise<void> {
-      write(style === 'line' ? `${formatAlertLine(alert)}\n` : formatChannels(alert));
+      write(style === 'line' ? `${formatAlertLine(alert)}\n` : formatChannels(alert, links?.(alert) ?? []));
     },
     async publishGroup(alerts: readonly Alert[], target: DeliveryTarget): Promise<void> {
       const { subject } = renderGroupEmail(alerts);
@@ -39,15 +40,15 @@ function formatSlackCard(card: ReturnType<typeof renderChatbot>): string {
   return lines.join('\n');
 }
 
-function formatChannels(alert: Alert): string {
-  const email = renderEmail(alert);
+function formatChannels(alert: Alert, links: readonly AlertLink[]): string {
+  const email = renderEmail(alert, links);
   const indent = (text: string) => text.replace(/^/gm, '    ');
   return [
     `── ${formatAlertLine(alert)}`,
     `  email   Subject: ${email.subject}`,
     indent(email.text.trimEnd()),
     `  sms     ${renderSms(alert)}`,
-    formatSlackCard(renderChatbot(alert)),
+    formatSlackCard(renderChatbot(alert, links)),
     '',
   ].join('\n') + '\n';
 }

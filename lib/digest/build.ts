@@ -8,6 +8,7 @@ import type { AccountState } from '../state/types.js';
 export interface DigestAccount {
   readonly id: string;
   readonly provider: ProviderName;
+  /** The last successful check: the figures below are from then. */
   readonly lastCheckedAt?: string;
   /** The last successful check is older than twice the account's schedule (or there was none). */
   readonly stale: boolean;
@@ -70,7 +71,7 @@ export function buildDigest(input: {
     return {
       id: account.id,
       provider: account.provider,
-      ...(state?.lastCheckedAt !== undefined && { lastCheckedAt: state.lastCheckedAt }),
+      ...(good !== undefined && { lastCheckedAt: good.at }),
       stale,
       ...(good !== undefined && { balance: good.figures.balance }),
       ...(good?.figures.consumption !== undefined && { consumption: good.figures.consumption }),

@@ -23,7 +23,7 @@ export function renderDigestEmail(digest: Digest, label: string): { subject: str
     `${formatInstant(digest.from)} to ${formatInstant(digest.to)}`,
     '',
     ...table(digest.accounts),
-    ...section('Stale (no successful check for over twice its schedule):', stale.map((a) => `  ${a.id}: ${a.lastCheckedAt ? `last checked ${formatInstant(a.lastCheckedAt)}` : 'never checked'}`)),
+    ...section('Stale (no successful check for over twice its schedule):', stale.map((a) => `  ${a.id}: ${a.lastCheckedAt ? `last good check ${formatInstant(a.lastCheckedAt)}` : 'never checked successfully'}`)),
     ...section('Closest to running out:', closest(digest.accounts).map((a) => `  ${a.id}: about ${formatDays(a.runwayDays!)} (${formatNumber(a.balance?.available ?? 0)} left)`)),
     ...section('Money:', [
       ...digest.accounts.flatMap((a) => (a.money === undefined ? [] : [`  ${a.id}: ${moneyLine(a.money)}`])),

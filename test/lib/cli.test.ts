@@ -288,5 +288,11 @@ describe('budget-alerts demo', () => {
     expect(stdout()).toMatch(/Subject: /);
     expect(stdout()).toMatch(/ sms {5}/);
     expect(stdout()).toMatch(/ slack {3}┌ /);
-  }, 30_000);
+    // What each capability does: money beside credits, snooze links, a silence, quiet hours, the digest.
+    expect(stdout()).toMatch(/credits \(\$[\d.]+ of \$[\d.]+\)/);
+    expect(stdout()).toMatch(/Snooze 1 day: https:\/\/\S+\?t=/);
+    expect(stdout()).toMatch(/^── held by a silence: /m);
+    expect(stdout()).toMatch(/on-call phone, its quiet hours over \(one message\): WARNING: \d+ alerts:/);
+    expect(stdout()).toMatch(/^ACCOUNT +AVAILABLE +USED \/ BUDGET/m);
+  }, 120_000);
 });
