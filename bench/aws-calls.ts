@@ -15,10 +15,9 @@ import { createCheckHandler } from '../functions/check-handler.js';
 import type { Report } from '../lib/report.js';
 import { DEFAULT_SCHEDULE, validateBudgets, type BudgetsConfig } from '../lib/config-schema.js';
 import { BudgetAlertsStack } from '../infra/budget-alerts-stack.js';
-import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
-import type { AccountState } from '../lib/state/types.js';
 import { createStateTable, dynamoClient, startDynalite } from '../test/helpers/dynalite.js';
 import { startAwsRecorder } from './lib/aws-recorder.js';
+import { measureDynamoUnits, printDynamoUnits, seedHistories, type DynamoUnits } from './lib/dynamo-units.js';
 import { monthlyCost, PRICES, scannedGbPerQuery, totalUsd, type CostLine, type RunProfile } from './lib/cost.js';
 import { isMain, runMain } from './lib/main.js';
 import { startRemoteSandbox } from './lib/sandbox-process.js';
@@ -28,6 +27,8 @@ import { LATENCY_MS } from './throughput.js';
 import { lambdaContext } from '../test/helpers/fixtures.js';
 
 const ACCOUNTS = 100;
+/** Hourly runs the steady-state DynamoDB units are averaged over: a day. */
+const DYNAMO_STEADY_RUNS = 24;
 const TABLE = 'budget-alerts-state';
 const HOUR_MS = 3_600_000;
 /** Three notify entries (info, warning and critical and above), on the shared alert topic as the construct routes them. */
@@ -125,8 +126,10 @@ export interface InvocationFigures {
   readonly failedAccounts: number;
 }
 
-/** What the synthesized stack deploys that is billed by the month: alarms, dashboards, and the dashboard's query widgets. */
+/** What the synthesized stack deploys that is billed by the month: keys, secrets, alarms, dashboards, and the dashboard's query widgets. */
 export interface DeploymentFigures {
+  readonly kmsKeys: number;
+  readonly secrets: number;
   readonly alarms: number;
   readonly dashboards: number;
   readonly queryWidgets: number;
@@ -146,6 +149,8 @@ export function measureDeployment(budgets: BudgetsConfig, perAccountMetrics: boo
     const bodies = ofType('AWS::CloudWatch::Dashboard').map((d) => JSON.stringify(d.Properties.DashboardBody));
     const count = (pattern: RegExp) => bodies.reduce((sum, body) => sum + (body.match(pattern)?.length ?? 0), 0);
     return {
+      kmsKeys: ofType('AWS::KMS::Key').length,
+      secrets: ofType('AWS::SecretsManager::Secret').length,
       alarms: ofType('AWS::CloudWatch::Alarm').length,
       dashboards: bodies.length,
       queryWidgets: count(/\\"type\\":\\"log\\"/g),
@@ -163,7 +168,7 @@ export interface MeasureOptions {
 
 export async function measureAwsCalls(
   options: MeasureOptions = {},
-): Promise<{ invocations: InvocationFigures[]; topicsPerAlert: number; deployment: DeploymentFigures }> {
+): Promise<{ invocations: InvocationFigures[]; topicsPerAlert: number; deployment: DeploymentFigures; dynamo?: DynamoUnits }> {
   const perAccountMetrics = options.perAccountMetrics ?? false;
   const specs = benchSpecs(ACCOUNTS);
   const sandbox = await startRemoteSandbox({ now: BENCH_NOW, latencyMs: LATENCY_MS, enforceRateLimits: true, accounts: specs });
@@ -251,21 +256,27 @@ export async function measureAwsCalls(
     invocations.push(await invoke('cold (first run, empty table)', BENCH_NOW));
     invocations.push(await invoke('warm, 1 h later', new Date(BENCH_NOW.getTime() + HOUR_MS)));
     // Steady state: a Pixelcut account's state holds ~40 days of hourly balance samples (its consumption
-    // comes from them), which makes its item ~40 KB: seed that, so reads and writes are sized as in month 2.
+    // comes from them): seed that as the store writes it run after run, so reads and writes are sized as in month 2.
     const steadyAt = new Date(BENCH_NOW.getTime() + 2 * HOUR_MS);
-    const seeding = createDynamoDbStore({ client: dynamoClient(dynalite.endpoint), tableName: TABLE, now: () => steadyAt });
-    const history = Array.from({ length: 40 * 24 }, (_, i) => ({
-      at: new Date(steadyAt.getTime() - (40 * 24 - i) * HOUR_MS).toISOString(),
-      available: 2_000 + (40 * 24 - i) * 1.3,
-    }));
-    await seeding.saveAccounts(
-      new Map<string, AccountState>(
-        specs.filter((s) => s.vendor === 'pixelcut').map((s) => [s.id, { consecutiveFailures: 0, balanceHistory: history, lastCheckedAt: history.at(-1)!.at }]),
-      ),
-    );
+    const historyIds = specs.filter((s) => s.vendor === 'pixelcut').map((s) => s.id);
+    await seedHistories(dynamoClient(dynalite.endpoint), TABLE, steadyAt, historyIds);
     invocations.push(await invoke('warm, 2 h later, 40-day histories', steadyAt));
+    // Write units per account-run over a day of runs, and the layout before issue 13 (once: the figures do not depend on the metrics option).
+    const dynamo = perAccountMetrics
+      ? undefined
+      : await measureDynamoUnits({
+          invoke,
+          steady: invocations[2]!,
+          from: steadyAt,
+          runs: DYNAMO_STEADY_RUNS,
+          client: dynamoClient(dynalite.endpoint),
+          tableName: TABLE,
+          accountIds: specs.map((s) => s.id),
+          historyAccounts: historyIds.length,
+        });
     const cold = invocations[0]!;
     return {
+      ...(dynamo !== undefined && { dynamo }),
       invocations,
       topicsPerAlert: cold.alerts === 0 ? 1 : cold.expectedPublishes / cold.alerts,
       deployment: measureDeployment(config, perAccountMetrics),
@@ -316,6 +327,7 @@ export function printAwsCalls(result: Awaited<ReturnType<typeof measureAwsCalls>
   );
   const failed = result.invocations.reduce((s, i) => s + i.failedAccounts, 0);
   if (failed > 0) console.log(`  note: ${failed} account checks failed`);
+  if (result.dynamo !== undefined) printDynamoUnits(result.dynamo);
 
   return profileOf(result);
 }
@@ -345,6 +357,8 @@ export function profileOf(result: Awaited<ReturnType<typeof measureAwsCalls>>): 
     platformLogBytesPerRun: PLATFORM_LOG_BYTES,
     logRetentionMonths: LOG_RETENTION_MONTHS,
     customMetrics: Math.max(...result.invocations.map((i) => i.customMetrics)),
+    kmsKeys: result.deployment.kmsKeys,
+    secrets: result.deployment.secrets,
     alarms: result.deployment.alarms,
     dashboards: result.deployment.dashboards,
     queryWidgets: result.deployment.queryWidgets,
@@ -380,7 +394,7 @@ export function printCost(configs: readonly { label: string; profile: RunProfile
       ` DynamoDB units of the steady-state run; ${p.alertsPerMonth} alerts a month (6 per account) × ${p.topicsPerAlert.toFixed(2)} notify entries` +
       ` (as routed in the cold run), each publish one email; ${p.smsPerMonth} SMS (1 critical alert per account);` +
       ` EMF metrics and log bytes as the handler wrote them in a scheduled run, plus ${p.platformLogBytesPerRun} bytes of Lambda's own lines;` +
-      ` logs kept ${p.logRetentionMonths} months (priced uncompressed: an upper bound); alarms and query widgets counted in the synthesized stack;` +
+      ` logs kept ${p.logRetentionMonths} months (priced uncompressed: an upper bound); keys, secrets, alarms and query widgets counted in the synthesized stack;` +
       ` the dashboard loaded ${p.dashboardLoadsPerMonth} times a month over its ${p.dashboardRangeDays}-day range` +
       ` (each query widget scans ${(scannedGbPerQuery(p) * 1000).toFixed(1)} MB a load); one dashboard, free when the account has fewer than 3` +
       ` others and it draws at most ${PRICES.cloudwatchFreeDashboardMetrics} metrics (the last line bills it: an account that already has 3).`,

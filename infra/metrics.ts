@@ -44,11 +44,20 @@ function functionMetric(metricName: string, dimensions: Record<string, string>, 
   });
 }
 
-/** A field of the `account checked` line, aggregated into one series of a query (`stats max(available) as available`). */
+/** A figure of the `account checked` line, aggregated into one series of a query (`stats max(used) as used_credits`). */
 export interface LogSeries {
-  readonly field: keyof typeof ACCOUNT_LOG.fields;
+  readonly field: keyof typeof SERIES_NAMES;
   readonly aggregate: 'max' | 'min' | 'latest';
 }
+
+/** What a query calls each aggregated figure: never the field's own name, so an alias never shadows its field. */
+const SERIES_NAMES = {
+  available: 'available_credits',
+  used: 'used_credits',
+  budget: 'budget_credits',
+  forecast: 'forecast_credits',
+  runwayDays: 'runway_days',
+} as const;
 
 /** The token that selects one account in a query: `account:<id>` (also the dashboard variable's pattern). */
 export function accountToken(accountId: string): string {
@@ -63,8 +72,8 @@ const ACCOUNT_LINES = `filter message = ${JSON.stringify(ACCOUNT_LOG.message)}`;
  */
 export function latestFiguresQuery(): string[] {
   const f = ACCOUNT_LOG.fields;
-  const latest = [f.available, f.runwayDays, f.used, f.budget, f.forecast].map((name) => `latest(${name}) as ${name}`);
-  return [ACCOUNT_LINES, `stats ${latest.join(', ')}, max(@timestamp) as lastChecked by ${f.account}, ${f.provider}`, `sort ${f.runwayDays} asc`];
+  const figures = (['available', 'runwayDays', 'used', 'budget', 'forecast'] as const).map((field) => aggregate({ field, aggregate: 'latest' }));
+  return [ACCOUNT_LINES, `stats ${figures.join(', ')}, max(@timestamp) as last_checked by ${f.account}, ${f.provider}`, `sort ${SERIES_NAMES.runwayDays} asc`];
 }
 
 /**
@@ -72,10 +81,12 @@ export function latestFiguresQuery(): string[] {
  * compared as `account:<id>` so that the dashboard variable's pattern matches nothing else in the dashboard.
  */
 export function accountSeriesQuery(accountId: string, series: readonly LogSeries[]): string[] {
-  const f = ACCOUNT_LOG.fields;
-  const stats = series.map(({ field, aggregate }) => `${aggregate}(${f[field]}) as ${f[field]}`);
   return [
-    `${ACCOUNT_LINES} and concat("account:", ${f.account}) = ${JSON.stringify(accountToken(accountId))}`,
-    `stats ${stats.join(', ')} by bin(1h)`,
+    `${ACCOUNT_LINES} and concat("account:", ${ACCOUNT_LOG.fields.account}) = ${JSON.stringify(accountToken(accountId))}`,
+    `stats ${series.map(aggregate).join(', ')} by bin(1h)`,
   ];
+}
+
+function aggregate(series: LogSeries): string {
+  return `${series.aggregate}(${ACCOUNT_LOG.fields[series.field]}) as ${SERIES_NAMES[series.field]}`;
 }

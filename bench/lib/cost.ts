@@ -10,8 +10,11 @@ export const PRICES = {
   lambdaRequest: 0.2 / 1e6,
   /** SSM Parameter Store standard parameters, standard throughput: no charge for storage or API calls. */
   ssmStandardCall: 0,
-  /** KMS: SSM decrypts each SecureString with the aws/ssm key (one KMS request per parameter). */
+  /** KMS: SSM decrypts each SecureString with the aws/ssm key (one KMS request per parameter); a customer managed key per month. */
   kmsRequest: 0.03 / 10_000,
+  kmsKeyMonth: 1,
+  /** Secrets Manager: a secret per month (the snooze links' signing secret). */
+  secretMonth: 0.4,
   /** SNS standard topic: publishes (per 64 KB chunk), and deliveries by protocol. */
   snsPublish: 0.5 / 1e6,
   snsEmailDelivery: 2 / 100_000,
@@ -52,7 +55,9 @@ export interface RunProfile {
   readonly logRetentionMonths: number;
   /** Distinct custom metrics (namespace × name × dimension values) the handler's EMF documents define, measured. */
   readonly customMetrics: number;
-  /** Alarms, dashboards and the dashboard's Logs Insights query widgets, counted in the synthesized template. */
+  /** Customer managed KMS keys, secrets, alarms, dashboards and the dashboard's query widgets, counted in the synthesized template. */
+  readonly kmsKeys: number;
+  readonly secrets: number;
   readonly alarms: number;
   readonly dashboards: number;
   readonly queryWidgets: number;
@@ -98,6 +103,8 @@ export function monthlyCost(p: RunProfile): CostLine[] {
     { item: 'SNS email deliveries', quantity: `${(publishes * p.emailPerPublish).toFixed(0)} emails`, usd: publishes * p.emailPerPublish * PRICES.snsEmailDelivery },
     { item: 'SNS https deliveries (Chatbot)', quantity: `${(publishes * p.httpsPerPublish).toFixed(0)} posts`, usd: publishes * p.httpsPerPublish * PRICES.snsHttpsDelivery },
     { item: 'SNS SMS (US)', quantity: `${p.smsPerMonth} messages`, usd: p.smsPerMonth * PRICES.snsSmsUs },
+    { item: 'KMS customer managed keys (topics)', quantity: `${p.kmsKeys} keys`, usd: p.kmsKeys * PRICES.kmsKeyMonth },
+    { item: 'Secrets Manager (snooze-link secret)', quantity: `${p.secrets} secrets`, usd: p.secrets * PRICES.secretMonth },
     ...cloudWatchCost(p),
   ];
 }

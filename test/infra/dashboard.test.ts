@@ -70,15 +70,18 @@ describe('the dashboard by default (per-account figures from the log group)', ()
     const [table, available, runway, budget] = logWidgets.map((w) => w.properties);
     expect(table).toMatchObject({ view: 'table' });
     expect(table?.query).toContain('by account, provider');
-    for (const field of ['available', 'runwayDays', 'used', 'budget', 'forecast']) expect(table?.query).toContain(`latest(${field}) as ${field}`);
+    for (const [field, name] of [['available', 'available_credits'], ['runwayDays', 'runway_days'], ['used', 'used_credits'], ['budget', 'budget_credits'], ['forecast', 'forecast_credits']]) {
+      expect(table?.query).toContain(`latest(${field}) as ${name}`);
+    }
+    expect(table?.query).toMatch(/\| sort runway_days asc$/);
     for (const chart of [available, runway, budget]) {
       expect(chart).toMatchObject({ view: 'timeSeries' });
       expect(chart?.query).toContain('concat("account:", account) = "account:video-prod"');
       expect(chart?.query).toMatch(/by bin\(1h\)$/);
     }
-    expect(available?.query).toContain('min(available) as available');
-    expect(runway?.query).toContain('min(runwayDays) as runwayDays');
-    expect(budget?.query).toContain('max(used) as used, max(budget) as budget, max(forecast) as forecast');
+    expect(available?.query).toContain('stats min(available) as available_credits by bin(1h)');
+    expect(runway?.query).toContain('stats min(runwayDays) as runway_days by bin(1h)');
+    expect(budget?.query).toContain('stats max(used) as used_credits, max(budget) as budget_credits, max(forecast) as forecast_credits by bin(1h)');
   });
 
   it('draws no per-account metric, only the run totals, and leaves the function’s per-account metrics off', () => {
