@@ -77,8 +77,10 @@ export function accountWrites(accountId: string, state: AccountState, stored: St
   const history = state.balanceHistory;
   const prefix = history.length === 0 ? '' : fromPrefix(history[0]!.at);
   const chunkOverhead = itemBytes(chunkItem(accountId, { id: history[0]?.at ?? '', text: '', lastAt: history[0]?.at ?? '' }));
+  const unitsWith = (text: string): number => writeUnits({ ...base, history: { S: prefix + text } });
   const plan = planHistory(history, stored.chunks, {
-    tailFits: (text) => itemBytes({ ...base, history: { S: prefix + text } }) <= ITEM_BUDGET,
+    // The tail may fill the write units the account item takes anyway (one, unless its figures are large).
+    tailFits: (text) => unitsWith(text) <= unitsWith(encodeSamples(history.slice(-1))),
     chunkBytes: ITEM_BUDGET - chunkOverhead,
   });
   const item = withHistory(base, plan);
@@ -93,6 +95,11 @@ export function accountWrites(accountId: string, state: AccountState, stored: St
       item,
     },
   };
+}
+
+/** Write units a put of this item takes (by our estimate of its size, with a margin). */
+function writeUnits(item: Item): number {
+  return Math.ceil((itemBytes(item) + SIZE_MARGIN_BYTES) / WRITE_UNIT_BYTES);
 }
 
 /**
@@ -182,7 +189,12 @@ function historyOf(text: string, chunks: readonly StoredChunk[]): BalanceSample[
   const fromMs = Number.parseInt(text.slice(0, bar), 36);
   if (!Number.isSafeInteger(fromMs)) throw new Error('malformed history start');
   const from = new Date(fromMs).toISOString();
-  const samples = [...chunks.flatMap((c) => c.samples.filter((s) => s.at >= from)), ...tail];
+  const samples: BalanceSample[] = [];
+  for (const chunk of chunks) {
+    if ((chunk.samples[0]?.at ?? from) >= from) for (const s of chunk.samples) samples.push(s);
+    else for (const s of chunk.samples) if (s.at >= from) samples.push(s);
+  }
+  for (const s of tail) samples.push(s);
   for (let i = 1; i < samples.length; i++) if (samples[i - 1]!.at >= samples[i]!.at) return uniqueByInstant(samples);
   return samples;
 }

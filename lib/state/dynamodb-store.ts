@@ -74,12 +74,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
   const nowSeconds = (): number => options.now().getTime() / 1000;
   const where = (item: Item) => () => `in table ${tableName} (${describeKey(item)})`;
   const silences = silenceOps(table, nowSeconds, where);
-  // What each account's items hold as last loaded or saved, so a save writes only what changed.
-  const storedAccounts = new Map<string, StoredAccount>();
-  const storedOf = (items: readonly Item[]): StoredAccount => {
-    const now = nowSeconds();
-    return readAccount(items.filter((item) => !isExpired(item, now)), where).stored;
-  };
+  const accountStates = accountOps(table, nowSeconds, where);
 
   return {
     async load(accountIds: readonly string[]): Promise<StateView> {
@@ -107,9 +102,8 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
             held.push(parseItem(item, heldAlertSchema, where(item)) as HeldAlert);
           }
         }
-        const { state, stored } = readAccount(accountItems, where);
+        const state = accountStates.read(accountId, accountItems);
         if (state !== undefined) accounts.set(accountId, state);
-        storedAccounts.set(accountId, stored);
       });
       return { alerts, accounts, silences: known, held };
     },
@@ -142,12 +136,28 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
       else await table.remove(keyOf(claimed), condition, 'DeleteItem (release)');
     },
 
+    saveAccounts: accountStates.saveAccounts,
+  };
+}
+
+/** Account states, each store remembering what an account's items hold as it last loaded or saved them, so a save writes only what changed. */
+function accountOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number, where: (item: Item) => () => string) {
+  const storedAccounts = new Map<string, StoredAccount>();
+  return {
+    /** The account state among a partition's (unexpired) items, if it has one. */
+    read(accountId: string, items: readonly Item[]): AccountState | undefined {
+      const { state, stored } = readAccount(items, where);
+      storedAccounts.set(accountId, stored);
+      return state;
+    },
+
     async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
-      const expires = Math.ceil(nowSeconds() + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
+      const now = nowSeconds();
+      const expires = Math.ceil(now + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
       // A check loads before it saves; anyone else saving an account this store has not seen reads its items first.
       const unseen = [...states.keys()].filter((id) => !storedAccounts.has(id));
       const pages = await mapConcurrent(unseen, LOAD_CONCURRENCY, table.query);
-      unseen.forEach((id, i) => storedAccounts.set(id, storedOf(pages[i]!)));
+      unseen.forEach((id, i) => storedAccounts.set(id, readAccount(pages[i]!.filter((item) => !isExpired(item, now)), where).stored));
       const writes = [...states].map(([id, state]) => ({ id, ...accountWrites(id, state, storedAccounts.get(id) ?? NOTHING_STORED, expires) }));
       // Until every write has landed, what is stored is unknown: a later save reads it again.
       for (const id of states.keys()) storedAccounts.delete(id);

@@ -3,9 +3,10 @@ import type { BalanceSample } from './types.js';
 
 // How the DynamoDB store lays an account's balance history out over items, so that a run writes only
 // what changed. The newest samples (the tail) ride in the account item, which every run rewrites
-// anyway; when they no longer fit in its 1 KB write unit they are sealed into a chunk item, written
-// once and never again. A chunk never holds the newest sample: only that one can be thinned away later
-// (appendBalanceSample drops the middle of a run of unchanged balances), so sealed samples never change.
+// anyway; when they would make it take another 1 KB write unit they are sealed into chunk items, each
+// written once and never again (it expires when the check no longer keeps its samples). A chunk never
+// holds the newest sample: only that one can be thinned away later (appendBalanceSample drops the middle
+// of a run of unchanged balances), and retention only drops the oldest, so sealed samples never change.
 
 /** A chunk item as loaded: its id (the instant of its first sample) and every sample it holds. */
 export interface StoredChunk {
@@ -35,7 +36,7 @@ export interface HistoryPlan {
 
 /** The sizes the layout must respect. */
 export interface LayoutLimits {
-  /** Whether the account item still fits its write unit with this tail text (and the `from` the plan sets). */
+  /** Whether the account item with this tail text takes no more write units than with the newest sample alone. */
   readonly tailFits: (text: string) => boolean;
   /** Bytes a chunk's text may take (a chunk item is then at most one write unit). */
   readonly chunkBytes: number;
@@ -78,12 +79,14 @@ export function planHistory(history: readonly BalanceSample[], stored: readonly 
   return { from: history[0]!.at, tail, put, drop: drop.filter((id) => !putIds.has(id)) };
 }
 
-/** Whether the samples' instants are canonical ISO strings (as `toISOString` writes them), strictly increasing. */
+/** `toISOString`'s form (four-digit years): such instants compare as strings. */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** Whether the samples' instants are in `toISOString`'s form, strictly increasing. */
 function inOrder(history: readonly BalanceSample[]): boolean {
-  let previous = -Infinity;
-  for (const sample of history) {
-    const at = Date.parse(sample.at);
-    if (!(at > previous) || new Date(at).toISOString() !== sample.at) return false;
+  let previous = '';
+  for (const { at } of history) {
+    if (!(at > previous) || !ISO_INSTANT.test(at)) return false;
     previous = at;
   }
   return true;
@@ -95,22 +98,35 @@ function inOrder(history: readonly BalanceSample[]): boolean {
  * history inside its range is missing, and it does not hold the newest sample.
  */
 function keptChunks(history: readonly BalanceSample[], stored: readonly StoredChunk[]) {
-  const indexOf = new Map(history.map((s, i) => [s.at, i]));
   const first = history[0]!.at;
   const kept: { id: string; from: number; to: number }[] = [];
   const drop: string[] = [];
   for (const chunk of stored) {
-    // Canonical ISO instants (instantsOf checked the history's) compare as strings.
-    const relevant = chunk.samples.filter((s) => s.at >= first);
-    const from = relevant.length === 0 ? undefined : indexOf.get(relevant[0]!.at);
+    // Instants in toISOString's form (inOrder checked the history's; decoded ones are) compare as strings.
+    const relevant = (chunk.samples[0]?.at ?? '') >= first ? chunk.samples : chunk.samples.filter((s) => s.at >= first);
+    const from = relevant.length === 0 ? -1 : indexOf(history, relevant[0]!.at);
     const agrees =
-      from !== undefined &&
+      from >= 0 &&
       from + relevant.length < history.length &&
       relevant.every((s, k) => history[from + k]!.at === s.at && history[from + k]!.available === s.available);
     if (agrees) kept.push({ id: chunk.id, from, to: from + relevant.length - 1 });
     else drop.push(chunk.id);
   }
   return { kept, drop };
+}
+
+/** The index of the sample at `at` in a history in order (binary search), or -1. */
+function indexOf(history: readonly BalanceSample[], at: string): number {
+  let low = 0;
+  let high = history.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const here = history[middle]!.at;
+    if (here === at) return middle;
+    if (here < at) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 /** Consecutive samples as chunks of at most `bytes` of text each (at least one sample a chunk). */

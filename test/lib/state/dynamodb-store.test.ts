@@ -7,6 +7,7 @@ import { createDynamoDbStore } from '../../../lib/state/dynamodb-store.js';
 import { STATE_TABLE_KEYS } from '../../../lib/deployment.js';
 import type { BalanceSample } from '../../../lib/state/types.js';
 import { createStateTable, dynamoClient, startDynalite, type RunningDynalite } from '../../helpers/dynalite.js';
+import { legacyAccountItem } from '../../helpers/legacy-state.js';
 import { describeStoreContract, NOW, record } from './store-contract.js';
 
 describe('createDynamoDbStore against dynalite', () => {
@@ -53,6 +54,124 @@ describe('createDynamoDbStore against dynalite', () => {
     const view = await store().load(['video-prod', 'other']);
     expect(view.accounts.get('video-prod')).toEqual(states.get('video-prod'));
     expect(view.accounts.get('other')).toEqual({ consecutiveFailures: 3, balanceHistory: [{ at: NOW.toISOString(), available: 5 }] });
+  });
+
+  /** Counts the write and read units of every call the client sends from now on. */
+  function countUnits() {
+    const units = { read: 0, write: 0, writes: 0 };
+    const name = `units-${Math.random()}`;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+        const result = await next(args);
+        const consumed = [(result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity ?? []].flat() as { CapacityUnits?: number }[];
+        const sum = consumed.reduce((total, c) => total + (c.CapacityUnits ?? 0), 0);
+        if (context.commandName === 'QueryCommand') units.read += sum;
+        else (units.write += sum), (units.writes += 1);
+        return result;
+      },
+      { step: 'initialize', name },
+    );
+    return { units, stop: () => client.middlewareStack.remove(name) };
+  }
+
+  /** 40 days of hourly samples ending at `end`, falling 1.3 credits an hour (floating-point noise included). */
+  function fortyDays(end: Date): BalanceSample[] {
+    let available = 9_000;
+    return Array.from({ length: 960 }, (_, i) => ({ at: new Date(end.getTime() - (960 - i) * 3_600_000).toISOString(), available: (available -= 1.3) }));
+  }
+
+  it('writes one unit per account per run in steady state, 40-day balance history included, and reads less than half of what the old layout read', async () => {
+    // Prepare: a history saved over many runs, then a day of hourly runs that each add a sample and drop the oldest.
+    let history = fortyDays(NOW);
+    const lastGood = { at: NOW.toISOString(), figures: { balance: { available: 12.5, currency: 'credits' }, consumption: { period: '2026-11', used: 300.25, budget: 500, forecast: 700.5 }, runwayDays: 3.4 } };
+    await store().saveAccounts(new Map([['px', { consecutiveFailures: 0, balanceHistory: history, lastCheckedAt: NOW.toISOString(), lastGood }]]));
+    const counter = countUnits();
+    const perRun: { read: number; write: number }[] = [];
+
+    // Act
+    for (let h = 1; h <= 24; h++) {
+      const at = new Date(NOW.getTime() + h * 3_600_000);
+      const states = store(at);
+      const before = { ...counter.units };
+      const loaded = (await states.load(['px'])).accounts.get('px')!;
+      history = [...loaded.balanceHistory.slice(1), { at: at.toISOString(), available: history.at(-1)!.available - 1.3 }];
+      await states.saveAccounts(new Map([['px', { ...loaded, balanceHistory: history, lastCheckedAt: at.toISOString() }]]));
+      perRun.push({ read: counter.units.read - before.read, write: counter.units.write - before.write });
+    }
+    counter.stop();
+
+    // Assess
+    const loaded = (await store(new Date(NOW.getTime() + 24 * 3_600_000)).load(['px'])).accounts.get('px');
+    expect(loaded?.balanceHistory).toEqual(history);
+    expect(Math.max(...perRun.map((r) => r.write))).toBeLessThanOrEqual(2);
+    expect(perRun.reduce((sum, r) => sum + r.write, 0) / perRun.length).toBeLessThan(1.2);
+    // The old layout's item held ~38 KB of JSON (10 read units a load); the samples now take ~13 KB.
+    expect(Math.max(...perRun.map((r) => r.read))).toBeLessThanOrEqual(4);
+  });
+
+  it('loads an item written before the history was split, and rewrites it in the new layout on the next save', async () => {
+    // Prepare
+    const old = { consecutiveFailures: 1, balanceHistory: fortyDays(NOW), lastCheckedAt: NOW.toISOString() };
+    await client.send(new PutItemCommand({ TableName: tableName, Item: legacyAccountItem('px', old, NOW.getTime() / 1000 + 86_400) }));
+    const states = store();
+
+    // Act
+    const loaded = (await states.load(['px'])).accounts.get('px');
+    await states.saveAccounts(new Map([['px', { ...old, consecutiveFailures: 2 }]]));
+
+    // Assess
+    const { Items = [] } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'px' } } }));
+    const account = Items.find((item) => item.sk?.S === 'account');
+    expect(loaded).toEqual(old);
+    expect(account?.balanceHistory).toBeUndefined();
+    expect(account?.history?.S).toBeDefined();
+    expect(Items.filter((item) => item.sk?.S?.startsWith('balance#')).length).toBeGreaterThan(5);
+    expect((await store().load(['px'])).accounts.get('px')).toEqual({ ...old, consecutiveFailures: 2 });
+  });
+
+  it('writes nothing for an account whose state did not change (the same run twice)', async () => {
+    // Prepare
+    const state = { consecutiveFailures: 0, balanceHistory: fortyDays(NOW), lastCheckedAt: NOW.toISOString() };
+    await store().saveAccounts(new Map([['px', state]]));
+    const states = store();
+    const loaded = (await states.load(['px'])).accounts.get('px')!;
+    const counter = countUnits();
+
+    // Act
+    await states.saveAccounts(new Map([['px', loaded]]));
+    counter.stop();
+
+    // Assess
+    expect(counter.units.writes).toBe(0);
+  });
+
+  it('lets a history chunk expire (TTL) when its newest sample is past the 40 days the check keeps', async () => {
+    // Prepare
+    const history = fortyDays(NOW);
+    await store().saveAccounts(new Map([['px', { consecutiveFailures: 0, balanceHistory: history }]]));
+
+    // Act
+    const { Items = [] } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'px' } } }));
+    const later = new Date(NOW.getTime() + 10 * 86_400_000);
+    const loaded = (await store(later).load(['px'])).accounts.get('px');
+
+    // Assess: what is left is every sample the check would still keep 10 days later.
+    const chunk = Items.find((item) => item.sk?.S?.startsWith('balance#'))!;
+    expect(Number(chunk.ttl?.N)).toBeGreaterThan(Date.parse(chunk.sk!.S!.slice('balance#'.length)) / 1000 + 40 * 86_400);
+    const cutoff = new Date(later.getTime() - 40 * 86_400_000).toISOString();
+    expect(loaded?.balanceHistory.filter((s) => s.at >= cutoff)).toEqual(history.filter((s) => s.at >= cutoff));
+    expect(loaded!.balanceHistory.length).toBeLessThan(history.length);
+  });
+
+  it('reports a corrupt history chunk instead of ignoring it', async () => {
+    await store().saveAccounts(new Map([['px', { consecutiveFailures: 0, balanceHistory: fortyDays(NOW) }]]));
+    await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'px' }, sk: { S: 'balance#2026-11-01T00:00:00.000Z' }, samples: { S: 'b1:zz,!' } } }));
+
+    const error = await store().load(['px']).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as Error).message).toContain('balance#2026-11-01T00:00:00.000Z');
   });
 
   it('saves many accounts at once (more than one batch)', async () => {

@@ -180,6 +180,31 @@ export function describeStoreContract(name: string, fresh: () => Promise<() => A
       expect(await makeStore().loadHistory(['video-prod'], new Date('2026-11-09T12:00:00Z'))).toEqual([entry('2026-11-10T00:00:00.000Z', 'video-prod')]);
     });
 
+    it('keeps an account state as runs append balance samples and prune old ones, and lets a save replace it', async () => {
+      // Prepare: 300 hourly samples, a run adding 10 and dropping the 10 oldest, as the check's retention does.
+      const hour = 3_600_000;
+      const sample = (i: number) => ({ at: new Date(NOW.getTime() - (300 - i) * hour).toISOString(), available: Math.round((5_000 - i * 1.37) * 100) / 100 });
+      const state = (first: number, count: number, failures: number) => ({
+        consecutiveFailures: failures,
+        balanceHistory: Array.from({ length: count }, (_, i) => sample(first + i)),
+        lastCheckedAt: sample(first + count - 1).at,
+      });
+      const states = makeStore();
+      const seen = [];
+
+      // Act
+      for (let run = 0; run < 4; run++) {
+        await states.load(['video-prod']); // as a check does before it saves
+        await states.saveAccounts(new Map([['video-prod', state(run * 10, 300, run)]]));
+        seen.push((await makeStore().load(['video-prod'])).accounts.get('video-prod'));
+      }
+      await makeStore().saveAccounts(new Map([['video-prod', state(400, 2, 0)]]));
+
+      // Assess
+      expect(seen).toEqual([0, 1, 2, 3].map((run) => state(run * 10, 300, run)));
+      expect((await makeStore().load(['video-prod'])).accounts.get('video-prod')).toEqual(state(400, 2, 0));
+    });
+
     it('keeps one record per alert and target: a claim for one target never blocks or overwrites another', async () => {
       // Prepare
       const states = makeStore();
