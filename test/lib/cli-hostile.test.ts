@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../lib/cli.js';
+import { main } from '../../lib/cli.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
+import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
 
 // Inputs a hostile or careless user gives the CLI (issue 9): each gets exit 2 or a per-account error
@@ -14,17 +15,7 @@ const NOW = new Date('2026-11-15T12:00:00Z');
 const BIN = 'bin/budget-alerts.js';
 const run = promisify(execFile);
 
-function capture(env: Record<string, string> = {}, clock = NOW) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    env,
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    clock: () => clock,
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const capture = (env: Record<string, string> = {}) => captureIo(env, NOW);
 
 let dir: string;
 beforeEach(async () => {

@@ -2,9 +2,10 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../lib/cli.js';
+import { main } from '../../lib/cli.js';
 import type { Report } from '../../lib/report.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
+import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
@@ -37,11 +38,9 @@ describe('budget-alerts silence', () => {
   });
 
   const cli = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { env, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, clock: () => NOW };
+    const { io, stdout, stderr } = captureIo(env, NOW);
     const code = await main(args, io);
-    return { code, stdout: out.join(''), stderr: err.join('') };
+    return { code, stdout: stdout(), stderr: stderr() };
   };
   const check = async (now: string) => {
     const { code, stdout } = await cli('check', '--config', config, '--state', state, '--now', now, '--json');

@@ -6,22 +6,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../lib/cli.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
+import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 
-function capture(env: Record<string, string> = {}, extra: Partial<CliIo> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    env,
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    clock: () => NOW,
-    ...extra,
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const capture = (env: Record<string, string> = {}, extra: Partial<CliIo> = {}) => captureIo(env, NOW, extra);
 
 describe('budget-alerts check', () => {
   let sandbox: Sandbox;

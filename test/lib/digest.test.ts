@@ -2,11 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../lib/cli.js';
+import { main } from '../../lib/cli.js';
 import { buildDigest, type Digest } from '../../lib/digest/build.js';
 import { DIGEST_LINE_MAX, renderDigestChatbot, renderDigestEmail } from '../../lib/digest/render.js';
 import type { Report } from '../../lib/report.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
+import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
 
 const START = new Date('2026-11-08T00:00:00Z');
@@ -22,10 +23,9 @@ describe('budget-alerts digest after a replayed week', () => {
   const end = new Date(START.getTime() + 7 * 24 * HOUR);
 
   const cli = async (...args: string[]) => {
-    const out: string[] = [];
-    const io: CliIo = { env, stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => undefined }, clock: () => end };
+    const { io, stdout } = captureIo(env, end);
     const code = await main(args, io);
-    return { code, stdout: out.join('') };
+    return { code, stdout: stdout() };
   };
 
   beforeAll(async () => {
