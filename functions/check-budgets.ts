@@ -3,9 +3,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import * as z from 'zod';
-import { validateBudgets } from '../lib/config-schema.js';
+import * as z from 'zod/mini';
+import { parseBundledBudgets } from '../lib/bundled-budgets.js';
 import { FUNCTION_ENV } from '../lib/deployment.js';
+import { WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import { createCheckHandler } from './check-handler.js';
 import { loadLinkSigner } from './snooze-link-signer.js';
 
@@ -13,20 +14,20 @@ import { loadLinkSigner } from './snooze-link-signer.js';
 
 const environment = z
   .object({
-    STATE_TABLE_NAME: z.string().min(1),
-    ALERT_TARGETS: z.string().min(1),
-    SSM_CACHE_TTL_SECONDS: z.coerce.number().int().nonnegative().default(900),
-    BUDGETS_FILE: z.string().min(1).optional(),
+    STATE_TABLE_NAME: z.string().check(z.minLength(1)),
+    ALERT_TARGETS: z.string().check(z.minLength(1)),
+    SSM_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.nonnegative(), z.multipleOf(1)), 900),
+    BUDGETS_FILE: z.optional(z.string().check(z.minLength(1))),
   })
-  .parse(process.env);
+  .parse(process.env, WITH_ISSUE_TEXT);
 
 const routes = z
-  .array(z.strictObject({ target: z.string().min(1), arn: z.string().startsWith('arn:') }))
-  .parse(JSON.parse(environment.ALERT_TARGETS));
+  .array(z.strictObject({ target: z.string().check(z.minLength(1)), arn: z.string().check(z.startsWith('arn:')) }))
+  .parse(JSON.parse(environment.ALERT_TARGETS), WITH_ISSUE_TEXT);
 
-// The budgets file is bundled beside this module at synth time, and validated again here.
+// The budgets file is validated at synth time and bundled beside this module; here only its shape is checked.
 const budgetsPath = environment.BUDGETS_FILE ?? new URL('./budgets.json', import.meta.url);
-const config = validateBudgets(JSON.parse(readFileSync(budgetsPath, 'utf8')), 'budgets.json');
+const config = parseBundledBudgets(readFileSync(budgetsPath, 'utf8'), 'budgets.json');
 
 const logger = new Logger({ serviceName: 'budget-alerts' });
 // Snooze links in the messages of firing alerts, when the construct set the link URL and secret ARN.

@@ -7,10 +7,12 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import ssm from '@middy/ssm';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkAccounts } from '../lib/check.js';
 import type { AccountReport, Report } from '../lib/report.js';
-import { DEFAULT_SCHEDULE, type AccountConfig, type BudgetsConfig } from '../lib/config-schema.js';
+import type { AccountConfig, BudgetsConfig } from '../lib/config-schema.js';
+import { DEFAULT_SCHEDULE } from '../lib/schedule.js';
+import { WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import { formatPath } from '../lib/format-path.js';
 import { createSnsPublisher, type AlertLinks, type SnsRoute } from '../lib/delivery/sns-publisher.js';
 import { targetsOf } from '../lib/delivery/targets.js';
@@ -57,12 +59,12 @@ export interface HandlerDeps {
 
 /** An on-demand invocation (e.g. `aws lambda invoke`). */
 const onDemandEvent = z.strictObject({
-  accounts: z.array(z.string()).min(1).optional(),
-  dryRun: z.boolean().optional(),
-  now: z.iso.datetime({ offset: true }).optional(),
+  accounts: z.optional(z.array(z.string()).check(z.minLength(1))),
+  dryRun: z.optional(z.boolean()),
+  now: z.optional(z.iso.datetime({ offset: true })),
 });
 /** The input of one of our EventBridge schedule rules: the group of accounts sharing this schedule. */
-const scheduleEvent = z.strictObject({ schedule: z.string().min(1) });
+const scheduleEvent = z.strictObject({ schedule: z.string().check(z.minLength(1)) });
 /** A plain EventBridge scheduled event (a rule without custom input): every account. */
 const eventBridgeEvent = z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') });
 
@@ -239,10 +241,10 @@ function select(event: unknown, config: BudgetsConfig): Selection | { error: { c
       schedule: schedule.data.schedule,
     };
   }
-  const parsed = onDemandEvent.safeParse(event ?? {});
+  const parsed = onDemandEvent.safeParse(event ?? {}, WITH_ISSUE_TEXT);
   if (!parsed.success) {
     const message = parsed.error.issues
-      .map((issue) => `${formatPath(issue.path) || '(event)'}: ${issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')} (expected accounts, dryRun, now, or schedule)` : issue.message}`)
+      .map((issue) => `${formatPath(issue.path) || '(event)'}: ${issue.message}${issue.code === 'unrecognized_keys' ? ' (expected accounts, dryRun, now, or schedule)' : ''}`)
       .join('; ');
     return { error: { code: 'invalid-request', message } };
   }

@@ -1,15 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { DeliveryTarget } from '../lib/alerts/routing.js';
 import { matchesPattern } from '../lib/alerts/routing.js';
 import type { BudgetsConfig } from '../lib/config-schema.js';
 import type { Digest, DigestPeriod } from '../lib/digest/build.js';
 import { digestOf } from '../lib/digest/from-store.js';
 import { targetIdOf } from '../lib/delivery/targets.js';
+import { issuesText, WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import type { AlertStateStore } from '../lib/state/types.js';
 
 /** The event of a notify entry's digest schedule (infra/schedules.ts): the entry's target id. */
-const digestEvent = z.strictObject({ digest: z.string().min(1), now: z.iso.datetime({ offset: true }).optional() });
+const digestEvent = z.strictObject({ digest: z.string().check(z.minLength(1)), now: z.optional(z.iso.datetime({ offset: true })) });
 
 export type DigestResult = { readonly digest: Digest; readonly target: string } | { readonly error: { readonly code: 'invalid-request'; readonly message: string } };
 
@@ -33,8 +34,8 @@ export async function runDigestCommand(
     readonly logger: Logger;
   },
 ): Promise<DigestResult> {
-  const parsed = digestEvent.safeParse(event);
-  if (!parsed.success) return { error: { code: 'invalid-request', message: parsed.error.issues.map((i) => i.message).join('; ') } };
+  const parsed = digestEvent.safeParse(event, WITH_ISSUE_TEXT);
+  if (!parsed.success) return { error: { code: 'invalid-request', message: issuesText(parsed.error.issues, '(event)') } };
   const entry = (deps.config.notify ?? []).find((n) => targetIdOf(n) === parsed.data.digest);
   const target = deps.targets.find((t) => t.id === parsed.data.digest);
   if (entry?.digest === undefined || target === undefined) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createSilence, isActive, parseDuration, toSilenceJson, type SilenceJson } from '../lib/alerts/silences.js';
-import { formatPath } from '../lib/format-path.js';
+import { issuesText, WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import type { AlertStateStore } from '../lib/state/types.js';
 
 /** The on-demand silence events (`aws lambda invoke --payload '{"silence": …}'`), as the CLI's `silence` commands. */
@@ -9,13 +9,13 @@ const silenceEvent = z.union([
   z.strictObject({
     silence: z.strictObject({
       matcher: z.string(),
-      for: z.string().optional(),
-      until: z.iso.datetime({ offset: true }).optional(),
-      reason: z.string().optional(),
+      for: z.optional(z.string()),
+      until: z.optional(z.iso.datetime({ offset: true })),
+      reason: z.optional(z.string()),
     }),
   }),
   z.strictObject({ silences: z.literal('list') }),
-  z.strictObject({ unsilence: z.string().min(1) }),
+  z.strictObject({ unsilence: z.string().check(z.minLength(1)) }),
 ]);
 
 export type SilenceResult =
@@ -31,10 +31,10 @@ export function isSilenceEvent(event: unknown): boolean {
 
 /** Answers a silence command against the state store. */
 export async function runSilenceCommand(event: unknown, store: AlertStateStore, now: Date): Promise<SilenceResult> {
-  const parsed = silenceEvent.safeParse(event);
+  const parsed = silenceEvent.safeParse(event, WITH_ISSUE_TEXT);
   const invalid = (message: string): SilenceResult => ({ error: { code: 'invalid-request', message } });
   if (!parsed.success) {
-    return invalid(parsed.error.issues.map((issue) => `${formatPath(issue.path) || '(event)'}: ${issue.message}`).join('; '));
+    return invalid(issuesText(parsed.error.issues, '(event)'));
   }
   const command = parsed.data;
   if ('silences' in command) {

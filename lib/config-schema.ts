@@ -4,9 +4,10 @@ import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { unsafeInputIssues } from './config-guards.js';
 import { formatPath } from './format-path.js';
-import { jsonEndpointSchema } from './json-endpoint.js';
+import { jsonEndpointSchema } from './json-endpoint-schema.js';
 import { jsonEndpointIssues, presetsJsonSchema } from './json-presets.js';
 import { ALERT_KINDS, PROVIDER_NAMES, SEVERITIES } from './model.js';
+import { DEFAULT_SCHEDULE } from './schedule.js';
 
 const ACCOUNT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
@@ -171,9 +172,6 @@ export interface BudgetsConfig {
   /** Who receives alerts when deployed (SNS subscriptions); the CLI ignores it. */
   readonly notify?: readonly NotifyTarget[];
 }
-
-/** How often an account is checked when deployed, unless it sets `schedule`. */
-export const DEFAULT_SCHEDULE = 'rate(1 hour)';
 
 /** Validates an already-parsed budgets object; throws ConfigError naming the file, field path and reason. */
 export function validateBudgets(input: unknown, file: string): BudgetsConfig {

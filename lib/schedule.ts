@@ -1,3 +1,6 @@
+/** How often an account is checked when deployed, unless it sets `schedule`. */
+export const DEFAULT_SCHEDULE = 'rate(1 hour)';
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 1_440 * MINUTE_MS;
 const UNIT_MS: Readonly<Record<string, number>> = { minute: MINUTE_MS, hour: 60 * MINUTE_MS, day: DAY_MS };

@@ -1,7 +1,7 @@
 // Snooze-link tokens: what a link may silence, for how long, and until when the link works, signed
 // with HMAC-SHA256 so that only the stack that holds the secret can mint one. Pure but for hashing.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_SILENCE_MS, matcherProblem } from '../alerts/silences.js';
 import { ConfigError } from '../errors.js';
 
@@ -35,10 +35,10 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 const payloadSchema = z.strictObject({
   v: z.literal(1),
-  k: z.string().min(1),
-  m: z.string().min(1),
-  d: z.number().int().positive().max(MAX_SILENCE_MS),
-  x: z.number().int().positive(),
+  k: z.string().check(z.minLength(1)),
+  m: z.string().check(z.minLength(1)),
+  d: z.int().check(z.positive(), z.maximum(MAX_SILENCE_MS)),
+  x: z.int().check(z.positive()),
 });
 
 /** A signing key; the secret text is kept only inside the HMAC key object and never printed. */

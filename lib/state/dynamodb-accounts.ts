@@ -1,12 +1,13 @@
 import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { STATE_TABLE_KEYS } from '../deployment.js';
 import { StateError } from '../errors.js';
 import { planHistory, type HistoryPlan, type StoredChunk } from './history-layout.js';
 import { lastGoodSchema, withoutUndefined } from './record-schema.js';
 import { decodeSamples, encodeSamples } from './sample-codec.js';
 import { BALANCE_HISTORY_RETENTION_DAYS, type AccountState, type BalanceSample } from './types.js';
+import { WITH_ISSUE_TEXT } from '../issue-text.js';
 
 // An account's state in DynamoDB: the item `account` (failure count, last check, last good figures and
 // the newest balance samples) and `balance#<first sample's instant>` items holding older samples (see
@@ -27,13 +28,13 @@ const SIZE_MARGIN_BYTES = 16;
 const ITEM_BUDGET = WRITE_UNIT_BYTES - SIZE_MARGIN_BYTES;
 
 const accountSchema = z.object({
-  consecutiveFailures: z.number().int().nonnegative(),
+  consecutiveFailures: z.int().check(z.nonnegative()),
   // `<first instant, epoch ms in base 36>|<newest samples>`; `|<samples>` when they are the whole history.
-  history: z.string().optional(),
+  history: z.optional(z.string()),
   // Items written before the history was split: every sample, `[[at, available], …]` as one JSON string.
-  balanceHistory: z.string().optional(),
-  lastCheckedAt: z.string().optional(),
-  lastGood: lastGoodSchema.optional(),
+  balanceHistory: z.optional(z.string()),
+  lastCheckedAt: z.optional(z.string()),
+  lastGood: z.optional(lastGoodSchema),
 });
 
 /** What the store knows of an account's items between its load and its save. */
@@ -163,7 +164,7 @@ function chunkSamples(item: Item, where: () => string): BalanceSample[] {
 
 function itemToAccount(item: Item, chunks: readonly StoredChunk[], where: () => string): AccountState {
   const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
-  const parsed = accountSchema.safeParse(fields);
+  const parsed = accountSchema.safeParse(fields, WITH_ISSUE_TEXT);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new StateError(`state item ${where()} is corrupt at ${issue?.path.join('.') || '(root)'}: ${issue?.message}; it is not reset automatically`);

@@ -10,7 +10,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { confirmedRecord, recordId, releasedRecord } from '../alerts/records.js';
 import { heldId } from './record-map.js';
 import type { Silence } from '../alerts/silences.js';
@@ -29,6 +29,7 @@ import {
   withoutUndefined,
 } from './record-schema.js';
 import { ACCOUNT_STATE_RETENTION_DAYS, HELD_RETENTION_DAYS, HISTORY_RETENTION_DAYS, type AccountState, type AlertStateStore, type StateView } from './types.js';
+import { WITH_ISSUE_TEXT } from '../issue-text.js';
 
 /** Options of the DynamoDB store. */
 export interface DynamoDbStoreOptions {
@@ -230,9 +231,9 @@ async function writeAll(table: ReturnType<typeof tableOps>, requests: WriteReque
 }
 
 /** A stored item's fields (keys and TTL dropped), validated. */
-function parseItem<T extends z.ZodType>(item: Item, schema: T, where: () => string): z.output<T> {
+function parseItem<T extends z.ZodMiniType>(item: Item, schema: T, where: () => string): z.output<T> {
   const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
-  const parsed = schema.safeParse(fields);
+  const parsed = schema.safeParse(fields, WITH_ISSUE_TEXT);
   if (!parsed.success) throw corrupt(parsed.error, where);
   return withoutUndefined(parsed.data as object) as z.output<T>;
 }
@@ -361,11 +362,11 @@ function itemToRecord(item: Item, where: () => string): AlertRecord {
   const { [PK]: _pk, [SK]: _sk, [TTL]: _ttl, ...fields } = unmarshall(item);
   // Items written before claims were per target have no target: they stand for every target.
   if (fields.target === undefined) {
-    const legacy = legacyAlertRecordSchema.safeParse(fields);
+    const legacy = legacyAlertRecordSchema.safeParse(fields, WITH_ISSUE_TEXT);
     if (!legacy.success) throw corrupt(legacy.error, where);
     return fromLegacyRecord(legacy.data);
   }
-  const parsed = alertRecordSchema.safeParse(fields);
+  const parsed = alertRecordSchema.safeParse(fields, WITH_ISSUE_TEXT);
   if (!parsed.success) throw corrupt(parsed.error, where);
   return withoutUndefined(parsed.data) as AlertRecord;
 }
@@ -380,7 +381,7 @@ function silenceToItem(silence: Silence): Item {
 }
 
 
-function corrupt(error: z.ZodError, where: () => string): StateError {
+function corrupt(error: z.core.$ZodError, where: () => string): StateError {
   const issue = error.issues[0];
   return new StateError(
     `state item ${where()} is corrupt at ${issue?.path.join('.') || '(root)'}: ${issue?.message}; it is not reset automatically`,

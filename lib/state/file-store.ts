@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { recordId } from '../alerts/records.js';
 import type { Silence } from '../alerts/silences.js';
 import type { AlertRecord, HeldAlert, HistoryEntry } from '../alerts/types.js';
@@ -20,14 +20,15 @@ import {
   withoutUndefined,
 } from './record-schema.js';
 import { ACCOUNT_STATE_RETENTION_DAYS, HELD_RETENTION_DAYS, type AccountState, type AlertStateStore, type StateView } from './types.js';
+import { WITH_ISSUE_TEXT } from '../issue-text.js';
 
 const fileSchema = z.object({
   version: z.literal(2),
   alerts: z.record(z.string(), alertRecordSchema),
   accounts: z.record(z.string(), accountStateSchema),
-  silences: z.record(z.string(), silenceSchema).default({}),
-  held: z.record(z.string(), heldAlertSchema).default({}),
-  history: z.array(historyEntrySchema).default([]),
+  silences: z._default(z.record(z.string(), silenceSchema), {}),
+  held: z._default(z.record(z.string(), heldAlertSchema), {}),
+  history: z._default(z.array(historyEntrySchema), []),
 });
 const legacyFileSchema = z.object({
   version: z.literal(1),
@@ -181,14 +182,14 @@ async function readState(path: string, real: string): Promise<StateFile> {
 }
 
 function parseState(path: string, json: unknown): StateFile {
-  const corrupt = (error: z.ZodError): StateFileError => {
+  const corrupt = (error: z.core.$ZodError): StateFileError => {
     const issue = error.issues[0];
     return new StateFileError(
       `state file ${path} is corrupt at ${issue?.path.join('.') || '(root)'}: ${issue?.message}; fix or remove it — it is not reset automatically`,
     );
   };
   if ((json as { version?: unknown } | null)?.version === 1) {
-    const legacy = legacyFileSchema.safeParse(json);
+    const legacy = legacyFileSchema.safeParse(json, WITH_ISSUE_TEXT);
     if (!legacy.success) throw corrupt(legacy.error);
     const alerts: Record<string, AlertRecord> = {};
     for (const old of Object.values(legacy.data.alerts)) {
@@ -197,7 +198,7 @@ function parseState(path: string, json: unknown): StateFile {
     }
     return { version: 2, alerts, accounts: accountsOf(legacy.data.accounts), silences: {}, held: {}, history: [] };
   }
-  const parsed = fileSchema.safeParse(json);
+  const parsed = fileSchema.safeParse(json, WITH_ISSUE_TEXT);
   if (!parsed.success) throw corrupt(parsed.error);
   const alerts = Object.fromEntries(Object.entries(parsed.data.alerts).map(([id, r]) => [id, withoutUndefined(r) as AlertRecord]));
   const silences = Object.fromEntries(Object.entries(parsed.data.silences).map(([id, s]) => [id, withoutUndefined(s) as Silence]));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ANY_TARGET } from '../alerts/records.js';
 import type { AlertRecord } from '../alerts/types.js';
 import { ALERT_KINDS, SEVERITIES } from '../model.js';
@@ -13,15 +13,15 @@ const notification = z.object({
 /** An AlertRecord as stores read it back: validated, so a damaged store is reported, never trusted. */
 export const alertRecordSchema = z.object({
   key: z.string(),
-  target: z.string().min(1),
+  target: z.string().check(z.minLength(1)),
   account: z.string(),
   kind: z.enum(ALERT_KINDS),
-  once: z.string().optional(),
-  notified: notification.optional(),
-  pending: notification.extend({ until: z.string(), owner: z.string().optional() }).optional(),
-  unconfirmed: z.array(z.enum(['firing', 'resolved'])).optional(),
-  expiresAt: z.string().optional(),
-  version: z.number().int().nonnegative(),
+  once: z.optional(z.string()),
+  notified: z.optional(notification),
+  pending: z.optional(z.extend(notification, { until: z.string(), owner: z.optional(z.string()) })),
+  unconfirmed: z.optional(z.array(z.enum(['firing', 'resolved']))),
+  expiresAt: z.optional(z.string()),
+  version: z.int().check(z.nonnegative()),
 });
 
 /** A record as written before claims were per target and beside the confirmed notification. */
@@ -32,10 +32,10 @@ export const legacyAlertRecordSchema = z.object({
   status: z.enum(['firing', 'resolved']),
   severity: z.enum(SEVERITIES),
   notifiedAt: z.string(),
-  once: z.string().optional(),
-  expiresAt: z.string().optional(),
-  pendingUntil: z.string().optional(),
-  version: z.number().int().nonnegative(),
+  once: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
+  pendingUntil: z.optional(z.string()),
+  version: z.int().check(z.nonnegative()),
 });
 
 /**
@@ -58,9 +58,9 @@ export function fromLegacyRecord(legacy: z.output<typeof legacyAlertRecordSchema
 
 const balance = z.object({
   available: z.number(),
-  total: z.number().optional(),
-  reserved: z.number().optional(),
-  currency: z.string().optional(),
+  total: z.optional(z.number()),
+  reserved: z.optional(z.number()),
+  currency: z.optional(z.string()),
 });
 
 /** The figures of an account's last successful check. */
@@ -68,19 +68,17 @@ export const lastGoodSchema = z.object({
   at: z.string(),
   figures: z.object({
     balance,
-    consumption: z
-      .object({ period: z.string(), used: z.number(), budget: z.number().optional(), forecast: z.number().optional() })
-      .optional(),
-    runwayDays: z.number().optional(),
+    consumption: z.optional(z.object({ period: z.string(), used: z.number(), budget: z.optional(z.number()), forecast: z.optional(z.number()) })),
+    runwayDays: z.optional(z.number()),
   }),
 });
 
 /** An account's state as the file store keeps it. */
 export const accountStateSchema = z.object({
-  consecutiveFailures: z.number().int().nonnegative(),
+  consecutiveFailures: z.int().check(z.nonnegative()),
   balanceHistory: z.array(z.object({ at: z.string(), available: z.number() })),
-  lastCheckedAt: z.string().optional(),
-  lastGood: lastGoodSchema.optional(),
+  lastCheckedAt: z.optional(z.string()),
+  lastGood: z.optional(lastGoodSchema),
 });
 
 /** Drops the keys zod leaves as `undefined`, so a record read back equals the one written. */
@@ -95,13 +93,13 @@ export function toAccountState(parsed: z.output<typeof accountStateSchema>): Acc
 
 /** A silence as stores read it back. */
 export const silenceSchema = z.object({
-  id: z.string().min(1),
-  matcher: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  matcher: z.string().check(z.minLength(1)),
   startsAt: z.string(),
   endsAt: z.string(),
-  reason: z.string().optional(),
-  createdBy: z.string().optional(),
-  removedAt: z.string().optional(),
+  reason: z.optional(z.string()),
+  createdBy: z.optional(z.string()),
+  removedAt: z.optional(z.string()),
   expiresAt: z.string(),
 });
 
@@ -112,8 +110,8 @@ const alertDecisionSchema = z.object({
   kind: z.enum(ALERT_KINDS),
   severity: z.enum(SEVERITIES),
   status: z.enum(['firing', 'resolved']),
-  threshold: z.number().optional(),
-  value: z.number().optional(),
+  threshold: z.optional(z.number()),
+  value: z.optional(z.number()),
   at: z.string(),
   facts: z.record(z.string(), z.unknown()),
 });
@@ -125,7 +123,7 @@ export const heldAlertSchema = z.object({
   account: z.string(),
   heldAt: z.string(),
   alert: alertDecisionSchema,
-  once: z.string().optional(),
+  once: z.optional(z.string()),
 });
 
 /** A sent alert remembered for the digest. */

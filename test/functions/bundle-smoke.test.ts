@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateBudgets } from '../../lib/config-schema.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { bundleHandler } from '../helpers/bundle.js';
 import { createStateTable, dynamoClient, startDynalite } from '../helpers/dynalite.js';
@@ -75,15 +76,17 @@ describe('the bundled function', () => {
     await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
     dir = await mkdtemp(join(ROOT, 'node_modules/.cache/bundle-smoke-'));
     bundle = await bundleHandler(dir);
-    await writeFile(
-      join(dir, 'budgets.json'),
-      JSON.stringify({
+    // As `cdk synth` writes it: the validated budgets file.
+    const budgets = validateBudgets(
+      {
         accounts: [
           { id: 'vid', provider: 'pictory', baseUrl: sandbox.urls.pictory, apiKey: { ssm: '/budget-alerts/vid' }, budget: { monthly: 400, alertAt: [80] } },
           { id: 'img', provider: 'pixelcut', baseUrl: sandbox.urls.pixelcut, apiKey: { ssm: '/budget-alerts/img' }, balance: { below: 100 } },
         ],
-      }),
+      },
+      'budgets.json',
     );
+    await writeFile(join(dir, 'budgets.json'), JSON.stringify(budgets));
   }, 60_000);
 
   afterAll(async () => {
