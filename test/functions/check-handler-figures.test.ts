@@ -1,16 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCheckHandler, type HandlerDeps } from '../../functions/check-handler.js';
+import type { HandlerDeps } from '../../functions/check-handler.js';
 import { parseBudgets, type BudgetsConfig } from '../../lib/config.js';
 import { ACCOUNT_LOG } from '../../lib/deployment.js';
-import { createHttpClient } from '../../lib/providers/http.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
-import { createStateTable, dynamoClient, startDynalite } from '../helpers/dynalite.js';
+import { answerSsmWithSandboxKeys, captureProcessOutput, handlerOnNewTable } from '../helpers/check-handler-harness.js';
+import { dynamoClient, startDynalite } from '../helpers/dynalite.js';
 import { lambdaContext, threeAccounts } from '../helpers/fixtures.js';
 
 // What the check function writes about each account (issue 13): one `account checked` log line per account and run,
@@ -64,41 +63,17 @@ describe('the check handler’s figures', () => {
   beforeEach(() => {
     ssmMock.reset();
     snsMock.reset();
-    ssmMock.on(GetParametersCommand).callsFake(async (input: { Names: string[] }) => ({
-      Parameters: input.Names.map((name) => ({ Name: name, Type: 'SecureString', Value: sandbox.keyOf(name.split('/').pop()!) })),
-    }));
+    answerSsmWithSandboxKeys(ssmMock, sandbox);
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    output = [];
-    // Powertools writes log lines and EMF documents to stdout (and stderr): capture both.
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        output.push(String(chunk));
-        return true;
-      });
-    }
+    output = captureProcessOutput();
   });
   afterEach(() => {
     vi.restoreAllMocks();
     sandbox.clearFaults();
   });
 
-  async function handlerFor(overrides: Partial<HandlerDeps> = {}) {
-    const tableName = `figures-${table++}`;
-    await createStateTable(dynamodb, tableName);
-    return createCheckHandler({
-      config,
-      tableName,
-      routes: [{ target: 'topic', arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts' }],
-      sns: new SNSClient({ region: 'us-east-1' }),
-      dynamodb,
-      logger: new Logger({ serviceName: 'budget-alerts' }),
-      metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
-      clock: () => NOW,
-      http: createHttpClient({ retries: 0 }),
-      ssmCacheKey: tableName,
-      ...overrides,
-    });
-  }
+  const handlerFor = (overrides: Partial<HandlerDeps> = {}) =>
+    handlerOnNewTable({ dynamodb, config, routes: [{ target: 'topic', arn: 'arn:aws:sns:us-east-1:123456789012:budget-alerts' }], now: NOW }, `figures-${table++}`, overrides);
 
   const jsonLines = (): Json[] =>
     output

@@ -1,15 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCheckHandler, type HandlerDeps } from '../../functions/check-handler.js';
+import type { HandlerDeps } from '../../functions/check-handler.js';
 import { parseBudgets, type BudgetsConfig } from '../../lib/config.js';
-import { createHttpClient } from '../../lib/providers/http.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
-import { createStateTable, dynamoClient, startDynalite } from '../helpers/dynalite.js';
+import { answerSsmWithSandboxKeys, captureProcessOutput, handlerOnNewTable } from '../helpers/check-handler-harness.js';
+import { dynamoClient, startDynalite } from '../helpers/dynalite.js';
 import { lambdaContext, threeAccounts } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
@@ -76,44 +75,14 @@ accounts:
   beforeEach(() => {
     ssmMock.reset();
     snsMock.reset();
-    ssmMock.on(GetParametersCommand).callsFake(async (input: { Names: string[] }) => ({
-      Parameters: input.Names.filter((name) => name !== '/budget-alerts/missing').map((name) => ({
-        Name: name,
-        Type: 'SecureString',
-        Value: sandbox.keyOf(name.split('/').pop()!),
-      })),
-      InvalidParameters: input.Names.filter((name) => name === '/budget-alerts/missing'),
-    }));
+    answerSsmWithSandboxKeys(ssmMock, sandbox, ['/budget-alerts/missing']);
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    logs = [];
-    // Powertools writes log lines and EMF metrics to stdout and stderr: capture both to scan for secrets.
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        logs.push(String(chunk));
-        return true;
-      });
-    }
+    // Logs and EMF metrics, to scan for secrets.
+    logs = captureProcessOutput();
   });
   afterEach(() => vi.restoreAllMocks());
 
-  async function handlerFor(overrides: Partial<HandlerDeps> = {}) {
-    const tableName = `state-${table++}`;
-    await createStateTable(dynamodb, tableName);
-    return createCheckHandler({
-      config,
-      tableName,
-      routes: ROUTES,
-      sns: new SNSClient({ region: 'us-east-1' }),
-      dynamodb,
-      logger: new Logger({ serviceName: 'budget-alerts' }),
-      metrics: new Metrics({ namespace: 'BudgetAlerts', serviceName: 'budget-alerts' }),
-      clock: () => NOW,
-      http: createHttpClient({ retries: 0 }),
-      // A fresh SSM cache per handler, as in a fresh container.
-      ssmCacheKey: tableName,
-      ...overrides,
-    });
-  }
+  const handlerFor = (overrides: Partial<HandlerDeps> = {}) => handlerOnNewTable({ dynamodb, config, routes: ROUTES, now: NOW }, `state-${table++}`, overrides);
 
   const published = () => snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input as PublishCommandInput);
 
