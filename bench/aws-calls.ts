@@ -19,7 +19,7 @@ import { BudgetAlertsStack } from '../infra/budget-alerts-stack.js';
 import { createStateTable, dynamoClient, startDynalite } from '../test/helpers/dynalite.js';
 import { startAwsRecorder } from './lib/aws-recorder.js';
 import { measureDynamoUnits, printDynamoUnits, seedHistories, type DynamoUnits } from './lib/dynamo-units.js';
-import { monthlyCost, PRICES, scannedGbPerQuery, totalUsd, type CostLine, type RunProfile } from './lib/cost.js';
+import { monthlyCost, PRICES, scannedGbPerQuery, totalUsd, type CostLine, type DeploymentFigures, type RunProfile } from './lib/cost.js';
 import { isMain, runMain } from './lib/main.js';
 import { startRemoteSandbox } from './lib/sandbox-process.js';
 import { formatMs, printTable, verdict } from './lib/stats.js';
@@ -125,17 +125,6 @@ export interface InvocationFigures {
   readonly logBytes: number;
   readonly durationMs: number;
   readonly failedAccounts: number;
-}
-
-/** What the synthesized stack deploys that is billed by the month: keys, secrets, alarms, dashboards, and the dashboard's query widgets. */
-export interface DeploymentFigures {
-  readonly kmsKeys: number;
-  readonly secrets: number;
-  readonly alarms: number;
-  readonly dashboards: number;
-  readonly queryWidgets: number;
-  /** Metrics drawn on the dashboard (the free dashboards allow 50 each). */
-  readonly dashboardMetrics: number;
 }
 
 /** Synthesizes the stack for `budgets` (no bundling, no validation engine) and counts what it deploys. */

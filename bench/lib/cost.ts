@@ -38,8 +38,19 @@ export const PRICES = {
   logsInsightsGbScanned: 0.005,
 } as const;
 
+/** What the synthesized stack deploys that is billed by the month: keys, secrets, alarms, dashboards, and the dashboard's query widgets. */
+export interface DeploymentFigures {
+  readonly kmsKeys: number;
+  readonly secrets: number;
+  readonly alarms: number;
+  readonly dashboards: number;
+  readonly queryWidgets: number;
+  /** Metrics drawn on the dashboard: a dashboard with more than 50 is never one of the free ones. */
+  readonly dashboardMetrics: number;
+}
+
 /** What one steady-state run costs in calls and units (measured), plus the assumptions around it. */
-export interface RunProfile {
+export interface RunProfile extends DeploymentFigures {
   readonly runsPerMonth: number;
   readonly durationSeconds: number;
   readonly memoryGb: number;
@@ -55,14 +66,6 @@ export interface RunProfile {
   readonly logRetentionMonths: number;
   /** Distinct custom metrics (namespace × name × dimension values) the handler's EMF documents define, measured. */
   readonly customMetrics: number;
-  /** Customer managed KMS keys, secrets, alarms, dashboards and the dashboard's query widgets, counted in the synthesized template. */
-  readonly kmsKeys: number;
-  readonly secrets: number;
-  readonly alarms: number;
-  readonly dashboards: number;
-  readonly queryWidgets: number;
-  /** Metrics drawn on the dashboard: a dashboard with more than 50 is never one of the free ones. */
-  readonly dashboardMetrics: number;
   /** How often the dashboard is opened or refreshed in a month (each load runs every query widget once), assumed. */
   readonly dashboardLoadsPerMonth: number;
   /** The dashboard's time range: each query scans this many days of the log group. */
