@@ -307,7 +307,7 @@ function accountLogFields(account: AccountReport): Record<string, unknown> {
   put(f.runwayDays, account.runwayDays);
   if (account.balance?.currency !== undefined) fields.currency = account.balance.currency;
   if (account.consumption !== undefined) fields.period = account.consumption.period;
-  if (account.money !== undefined) fields.money = account.money;
+  if (account.money !== undefined) fields[f.money] = account.money;
   return fields;
 }
 

@@ -50,6 +50,9 @@ export interface LogSeries {
   readonly aggregate: 'max' | 'min' | 'latest';
 }
 
+/** The money figures of the latest-figures table (the log line's `money` object). */
+const MONEY_FIGURES = ['available', 'used', 'budget', 'forecast'] as const;
+
 /** What a query calls each aggregated figure: never the field's own name, so an alias never shadows its field. */
 const SERIES_NAMES = {
   available: 'available_credits',
@@ -73,7 +76,13 @@ const ACCOUNT_LINES = `filter message = ${JSON.stringify(ACCOUNT_LOG.message)}`;
 export function latestFiguresQuery(): string[] {
   const f = ACCOUNT_LOG.fields;
   const figures = (['available', 'runwayDays', 'used', 'budget', 'forecast'] as const).map((field) => aggregate({ field, aggregate: 'latest' }));
-  return [ACCOUNT_LINES, `stats ${figures.join(', ')}, max(@timestamp) as last_checked by ${f.account}, ${f.provider}`, `sort ${SERIES_NAMES.runwayDays} asc`];
+  // In money too, where the account sets creditPrice (Logs Insights reads the nested fields as money.used …).
+  const money = MONEY_FIGURES.map((field) => `latest(${f.money}.${field}) as ${field}_money`);
+  return [
+    ACCOUNT_LINES,
+    `stats ${[...figures, ...money].join(', ')}, latest(${f.money}.currency) as currency, max(@timestamp) as last_checked by ${f.account}, ${f.provider}`,
+    `sort ${SERIES_NAMES.runwayDays} asc`,
+  ];
 }
 
 /**

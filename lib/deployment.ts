@@ -53,5 +53,7 @@ export const ACCOUNT_LOG = {
     budget: 'budget',
     forecast: 'forecast',
     runwayDays: 'runwayDays',
+    /** `{currency, used, available, budget?, forecast?}` where the account sets `creditPrice`. */
+    money: 'money',
   },
 } as const;

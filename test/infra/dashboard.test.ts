@@ -73,6 +73,9 @@ describe('the dashboard by default (per-account figures from the log group)', ()
     for (const [field, name] of [['available', 'available_credits'], ['runwayDays', 'runway_days'], ['used', 'used_credits'], ['budget', 'budget_credits'], ['forecast', 'forecast_credits']]) {
       expect(table?.query).toContain(`latest(${field}) as ${name}`);
     }
+    // Money where the account sets creditPrice: the nested fields of the log line's `money`.
+    for (const field of ['available', 'used', 'budget', 'forecast']) expect(table?.query).toContain(`latest(money.${field}) as ${field}_money`);
+    expect(table?.query).toContain('latest(money.currency) as currency');
     expect(table?.query).toMatch(/\| sort runway_days asc$/);
     for (const chart of [available, runway, budget]) {
       expect(chart).toMatchObject({ view: 'timeSeries' });
