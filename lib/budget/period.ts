@@ -49,41 +49,9 @@ export function zonedCalendar(timeZone: string): ZonedCalendar {
     minute: '2-digit',
     second: '2-digit',
   });
-
-  const parts = (at: Date): LocalParts => {
-    let year = 0;
-    let month = 0;
-    let day = 0;
-    let hour = 0;
-    let minute = 0;
-    let second = 0;
-    for (const part of formatter.formatToParts(at)) {
-      const value = Number(part.value);
-      switch (part.type) {
-        case 'year':
-          year = value;
-          break;
-        case 'month':
-          month = value;
-          break;
-        case 'day':
-          day = value;
-          break;
-        case 'hour':
-          hour = value;
-          break;
-        case 'minute':
-          minute = value;
-          break;
-        case 'second':
-          second = value;
-          break;
-        default:
-          break;
-      }
-    }
-    return { year, month, day, hour, minute, second };
-  };
+  // UTC's wall clock is the Date's own UTC fields: no formatter needed. Elsewhere the same few instants
+  // (now, month and day starts) are asked for again and again by every account of the zone: remember them.
+  const parts = formatter.resolvedOptions().timeZone === 'UTC' ? utcParts(formatter) : rememberedParts(formatter);
 
   // The local wall clock of an instant, encoded as if it were UTC (second precision).
   const wallMs = (at: Date): number => {
@@ -109,6 +77,79 @@ export function zonedCalendar(timeZone: string): ZonedCalendar {
   };
 
   return { timeZone, parts, startOfLocalDate };
+}
+
+/** Wall-clock fields of an instant as the formatter prints them. */
+function formattedParts(formatter: Intl.DateTimeFormat, at: Date): LocalParts {
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  for (const part of formatter.formatToParts(at)) {
+    const value = Number(part.value);
+    switch (part.type) {
+      case 'year':
+        year = value;
+        break;
+      case 'month':
+        month = value;
+        break;
+      case 'day':
+        day = value;
+        break;
+      case 'hour':
+        hour = value;
+        break;
+      case 'minute':
+        minute = value;
+        break;
+      case 'second':
+        second = value;
+        break;
+      default:
+        break;
+    }
+  }
+  return { year, month, day, hour, minute, second };
+}
+
+/** The last instant whose UTC fields equal what a UTC formatter prints (years 1970–9999). */
+const UTC_FIELDS_UNTIL = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** UTC: the Date's own fields, which are what the formatter prints; anything outside plain years goes to it. */
+function utcParts(formatter: Intl.DateTimeFormat): (at: Date) => LocalParts {
+  return (at) => {
+    const ms = at.getTime();
+    if (!(ms >= 0 && ms <= UTC_FIELDS_UNTIL)) return formattedParts(formatter, at);
+    return {
+      year: at.getUTCFullYear(),
+      month: at.getUTCMonth() + 1,
+      day: at.getUTCDate(),
+      hour: at.getUTCHours(),
+      minute: at.getUTCMinutes(),
+      second: at.getUTCSeconds(),
+    };
+  };
+}
+
+/** Instants a calendar remembers before it starts over (a run asks for a handful per zone). */
+const REMEMBERED_INSTANTS = 256;
+
+/** The formatter's fields, remembered per instant (the answers are never changed by their readers). */
+function rememberedParts(formatter: Intl.DateTimeFormat): (at: Date) => LocalParts {
+  const known = new Map<number, LocalParts>();
+  return (at) => {
+    const ms = at.getTime();
+    let found = known.get(ms);
+    if (found === undefined) {
+      found = formattedParts(formatter, at);
+      if (known.size >= REMEMBERED_INSTANTS) known.clear();
+      if (!Number.isNaN(ms)) known.set(ms, found);
+    }
+    return found;
+  };
 }
 
 /** The local calendar month containing `now`, computed with a calendar built by `zonedCalendar`. */

@@ -43,16 +43,19 @@ export class VendorGates {
   async enter(request: GateRequest): Promise<(() => void) | undefined> {
     const limits = { ...DEFAULT_LIMITS, ...request.limits, ...this.overrides?.[request.provider] };
     const window = this.rateWindowOf(request, limits);
-    const releaseRate = window === undefined ? undefined : await untilAborted(window.acquire(), request.signal);
+    const releaseRate = window === undefined ? undefined : await untilAborted(window.acquire(), request.signal, (release) => release());
     if (window !== undefined && releaseRate === undefined) return undefined;
     const semaphore = this.semaphoreOf(request.provider, limits);
-    const releaseSlot = await untilAborted(semaphore.acquire().then(() => () => semaphore.release()), request.signal);
-    if (releaseSlot === undefined) {
-      releaseRate?.();
-      return undefined;
+    // A free slot (the usual case) is taken at once: nothing to wait for, so no abort listener either.
+    if (!semaphore.tryAcquire()) {
+      const turn = await untilAborted(semaphore.acquire().then(() => true), request.signal, () => semaphore.release());
+      if (turn === undefined) {
+        releaseRate?.();
+        return undefined;
+      }
     }
     return () => {
-      releaseSlot();
+      semaphore.release();
       releaseRate?.();
     };
   }
@@ -80,13 +83,13 @@ export class VendorGates {
 }
 
 /**
- * The release function `turn` resolves to, or undefined when `signal` aborts first; a turn that comes
- * after the abort is released at once, so no slot is ever lost.
+ * What `turn` resolves to, or undefined when `signal` aborts first; a turn that comes after the abort
+ * is released at once, so no slot is ever lost.
  */
-async function untilAborted(turn: Promise<() => void>, signal: AbortSignal | undefined): Promise<(() => void) | undefined> {
+async function untilAborted<T>(turn: Promise<T>, signal: AbortSignal | undefined, release: (taken: T) => void): Promise<T | undefined> {
   if (signal === undefined) return turn;
   if (signal.aborted) {
-    void turn.then((release) => release());
+    void turn.then(release);
     return undefined;
   }
   let onAbort: (() => void) | undefined;
@@ -96,7 +99,7 @@ async function untilAborted(turn: Promise<() => void>, signal: AbortSignal | und
   });
   const won = await Promise.race([turn, aborted]);
   if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-  if (won === undefined) void turn.then((release) => release());
+  if (won === undefined) void turn.then(release);
   return won;
 }
 
@@ -106,6 +109,13 @@ class Semaphore {
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly capacity: number) {}
+
+  /** Takes a slot if one is free (then nobody is waiting either). */
+  tryAcquire(): boolean {
+    if (this.active >= this.capacity) return false;
+    this.active += 1;
+    return true;
+  }
 
   async acquire(): Promise<void> {
     if (this.active < this.capacity) {

@@ -159,7 +159,7 @@ async function getJson(settings: Settings, gates: VendorGates, request: JsonRequ
   let redirects = 0;
   let last: AttemptResult | undefined;
   for (let n = 1; n <= attempts; n += 1) {
-    const ctx = context({ ...request, url });
+    const ctx = context(url === request.url ? request : { ...request, url });
     const result = await attempt(settings, gates, ctx.request);
     last = result;
     if (result.kind === 'deadline') throw deadlineError(ctx, n);
@@ -180,8 +180,8 @@ async function getJson(settings: Settings, gates: VendorGates, request: JsonRequ
 }
 
 function context(request: JsonRequest): Context {
-  const where = `${request.provider} GET ${urlPath(request.url)}`;
-  return { request, fail: (message) => redact(`${where}: ${message}`, request.secrets) };
+  // Only a failure needs the words (and the URL parsed for its path): most requests never do.
+  return { request, fail: (message) => redact(`${request.provider} GET ${urlPath(request.url)}: ${message}`, request.secrets) };
 }
 
 /** One attempt, inside the vendor's limits. */

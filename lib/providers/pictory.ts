@@ -1,6 +1,21 @@
 import * as z from 'zod';
 import { buildUrl, type HttpClient } from './http.js';
-import { arrayOf, getParsed, identifier, numeric, optionalText, roundCredits, timestamp } from './schema.js';
+import {
+  arrayOf,
+  getParsed,
+  identifier,
+  isRecord,
+  numeric,
+  optionalText,
+  readIdentifier,
+  readNumber,
+  readOptionalText,
+  readTimestamp,
+  roundCredits,
+  setOptional,
+  timestamp,
+  UNSURE,
+} from './schema.js';
 import type { AccountSnapshot, LedgerEntry } from '../model.js';
 import type { Adapter, SnapshotRequest } from './types.js';
 
@@ -27,10 +42,34 @@ export const pictoryTransactionSchema = z.object({
   transactionDate: timestamp,
 });
 
-/** `GET /pictoryapis/v1/aicredits/usage?year=&month=`: a bare array, newest first. */
-export const pictoryUsageSchema = arrayOf(pictoryTransactionSchema);
-
 export type PictoryTransaction = z.output<typeof pictoryTransactionSchema>;
+
+/** `pictoryTransactionSchema` by hand (see `ItemReader`): a month holds hundreds of these per account. */
+export function readPictoryTransaction(value: unknown): PictoryTransaction | undefined {
+  if (!isRecord(value)) return undefined;
+  const transactionId = readIdentifier(value['transactionId']);
+  const type = value['type'];
+  const amount = readNumber(value['amount']);
+  const source = readOptionalText(value['source']);
+  const description = readOptionalText(value['description']);
+  const plan = readOptionalText(value['plan']);
+  const transactionDate = readTimestamp(value['transactionDate']);
+  if (transactionId === undefined || (type !== 'credit' && type !== 'debit') || amount === undefined || transactionDate === undefined) return undefined;
+  if (source === UNSURE || description === UNSURE || plan === UNSURE) return undefined;
+  // The usual entry has every field: one literal, no keys added one by one.
+  if (source !== undefined && description !== undefined && plan !== undefined) {
+    return { transactionId, type, amount, source, description, plan, transactionDate };
+  }
+  const out: Record<string, unknown> = { transactionId, type, amount };
+  setOptional(out, value, 'source', source);
+  setOptional(out, value, 'description', description);
+  setOptional(out, value, 'plan', plan);
+  out['transactionDate'] = transactionDate;
+  return out as PictoryTransaction;
+}
+
+/** `GET /pictoryapis/v1/aicredits/usage?year=&month=`: a bare array, newest first. */
+export const pictoryUsageSchema = arrayOf(pictoryTransactionSchema, readPictoryTransaction);
 
 /** Fetches a Pictory account's AI-credit balance and its ledger over `req.window`. */
 export async function fetchPictorySnapshot(req: SnapshotRequest, http: HttpClient): Promise<AccountSnapshot> {
@@ -75,10 +114,15 @@ export function mergePictoryLedger(
   window: { readonly from: Date; readonly to: Date },
 ): LedgerEntry[] {
   const byId = new Map<string, LedgerEntry>();
-  for (const transaction of months.flat()) {
-    const at = transaction.transactionDate;
-    if (at < window.from || at > window.to) continue;
-    byId.set(transaction.transactionId, toLedgerEntry(transaction));
+  // Compared as numbers: comparing Dates converts both to primitives on every comparison.
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  for (const month of months) {
+    for (const transaction of month) {
+      const at = transaction.transactionDate.getTime();
+      if (at < from || at > to) continue;
+      byId.set(transaction.transactionId, toLedgerEntry(transaction));
+    }
   }
   return [...byId.values()].sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
 }

@@ -67,12 +67,16 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
 export function nodeTransport(): Transport {
   const http = new HttpAgent({ keepAlive: true });
   const https = new HttpsAgent({ keepAlive: true });
-  return (request) => nodeGet(request, request.url.startsWith('https:') ? https : http);
+  return (request) => nodeGet(request, isHttps(request.url) ? https : http);
+}
+
+function isHttps(url: string): boolean {
+  return /^https:/i.test(url);
 }
 
 /** fetch's default Accept-Encoding, which vendors may answer compressed (decoded below). */
 function acceptEncoding(url: string): string {
-  return url.startsWith('https:') ? 'br, gzip, deflate' : 'gzip, deflate';
+  return isHttps(url) ? 'br, gzip, deflate' : 'gzip, deflate';
 }
 
 function lowerCased(url: string, headers: Readonly<Record<string, string>>): Record<string, string> {
@@ -108,7 +112,7 @@ function nodeGet(request: TransportRequest, agent: HttpAgent): Promise<Transport
     }, request.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const send = request.url.startsWith('https:') ? httpsRequest : httpRequest;
+      const send = isHttps(request.url) ? httpsRequest : httpRequest;
       outgoing = send(request.url, { method: 'GET', agent, headers: lowerCased(request.url, request.headers) }, (response) =>
         readResponse(response, request.maxBodyBytes, settle, failed),
       );
