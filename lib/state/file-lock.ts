@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { StateError } from '../errors.js';
 
 /** What a lock file says about its holder. */
@@ -41,7 +42,30 @@ export async function withFileLock<T>(
   }
 }
 
+/**
+ * Creates the lock file with its holder already in it: the holder is written to a file of its own, which is
+ * then hard-linked to the lock path (atomic, and refused when the lock exists). A run killed at any point
+ * thus never leaves a lock file that does not say whose it is (an empty one would block every run until it
+ * is old). Where hard links are not supported, the lock is created empty and then written.
+ */
 async function tryTake(lockPath: string): Promise<boolean> {
+  const holder: Holder = { pid: process.pid, host: hostname(), at: new Date().toISOString() };
+  const draft = `${lockPath}.${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    await writeFile(draft, JSON.stringify(holder), { mode: 0o600, flag: 'wx' });
+    await link(draft, lockPath);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return tryTakeWithoutLink(lockPath, holder);
+    throw new StateError(`cannot create the lock file ${lockPath}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await rm(draft, { force: true });
+  }
+}
+
+async function tryTakeWithoutLink(lockPath: string, holder: Holder): Promise<boolean> {
   let handle;
   try {
     handle = await open(lockPath, 'wx', 0o600);
@@ -50,7 +74,6 @@ async function tryTake(lockPath: string): Promise<boolean> {
     throw new StateError(`cannot create the lock file ${lockPath}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    const holder: Holder = { pid: process.pid, host: hostname(), at: new Date().toISOString() };
     await handle.writeFile(JSON.stringify(holder));
   } finally {
     await handle.close();
