@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { buildUrl, type HttpClient } from './http.js';
 import {
   arrayOf,
@@ -74,7 +74,7 @@ export const pictoryUsageSchema = arrayOf(pictoryTransactionSchema, readPictoryT
 /** Fetches a Pictory account's AI-credit balance and its ledger over `req.window`. */
 export async function fetchPictorySnapshot(req: SnapshotRequest, http: HttpClient): Promise<AccountSnapshot> {
   const baseUrl = req.baseUrl ?? PICTORY_DEFAULT_BASE_URL;
-  const get = <T extends z.ZodType>(schema: T, url: string): Promise<z.output<T>> =>
+  const get = <T extends z.ZodMiniType>(schema: T, url: string): Promise<z.output<T>> =>
     // The raw key, no `Bearer`: that is what Pictory expects.
     getParsed(
       http,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { buildUrl, urlPath, type HttpClient } from './http.js';
 import { numeric, parseResponse } from './schema.js';
 import type { AccountSnapshot } from '../model.js';
@@ -16,8 +16,8 @@ export const pixelcutCreditsSchema = z.object({ credits_remaining: numeric });
 
 /** Pixelcut's error body (401 `invalid_auth_token`, 403 `insufficient_api_credits`, 429 `rate_limit_exceeded`). */
 export const pixelcutErrorSchema = z.object({
-  error: z.string().optional(),
-  error_code: z.string().optional(),
+  error: z.optional(z.string()),
+  error_code: z.optional(z.string()),
 });
 
 /** Fetches a Pixelcut account's remaining credits; Pixelcut has no ledger. */

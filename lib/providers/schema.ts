@@ -1,9 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProviderResponseError } from '../errors.js';
 import { redact } from '../redact.js';
 import { urlPath, type HttpClient, type JsonRequest } from './http.js';
 import type { ProviderName } from '../model.js';
 import { formatPath } from '../format-path.js';
+import { WITH_ISSUE_TEXT } from '../issue-text.js';
 import { stripControls } from './vendor-text.js';
 
 const NUMERIC_STRING = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
@@ -15,11 +16,9 @@ const NUMERIC_STRING = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 export const MAX_CREDITS = 1e15;
 
 /** A finite number, or a string holding one (`"12.5"`); `""`, `"abc"` and null are errors, never 0. */
-export const numeric = z
-  .custom<number | string>((value) => typeof value === 'number' || typeof value === 'string', {
-    error: 'expected a number',
-  })
-  .transform((value, ctx) => {
+export const numeric = z.pipe(
+  z.custom<number | string>((value) => typeof value === 'number' || typeof value === 'string', { error: 'expected a number' }),
+  z.transform((value: number | string, ctx) => {
     const parsed = typeof value === 'number' ? value : NUMERIC_STRING.test(value) ? Number(value) : Number.NaN;
     if (!Number.isFinite(parsed)) {
       ctx.issues.push({ code: 'custom', message: 'expected a number', input: value });
@@ -30,7 +29,8 @@ export const numeric = z
       return z.NEVER;
     }
     return parsed;
-  });
+  }),
+);
 
 /**
  * Reads one list item by hand, exactly as its zod schema would (same fields, same values, same keys
@@ -44,10 +44,10 @@ export type ItemReader<T> = (value: unknown) => T | undefined;
  * entries yields one issue, not one per element (which ran a check out of memory). `read` takes the
  * items it can vouch for without zod.
  */
-export function arrayOf<T extends z.ZodType>(item: T, read?: ItemReader<z.output<T>>) {
-  return z
-    .custom<unknown[]>((value) => Array.isArray(value), { error: 'expected an array' })
-    .transform((items, ctx) => {
+export function arrayOf<T extends z.ZodMiniType>(item: T, read?: ItemReader<z.output<T>>) {
+  return z.pipe(
+    z.custom<unknown[]>((value) => Array.isArray(value), { error: 'expected an array' }),
+    z.transform((items: unknown[], ctx) => {
       const out: z.output<T>[] = [];
       for (let index = 0; index < items.length; index += 1) {
         const quick = read?.(items[index]);
@@ -55,7 +55,7 @@ export function arrayOf<T extends z.ZodType>(item: T, read?: ItemReader<z.output
           out.push(quick);
           continue;
         }
-        const result = item.safeParse(items[index]);
+        const result = item.safeParse(items[index], WITH_ISSUE_TEXT);
         if (!result.success) {
           const first = result.error.issues[0];
           ctx.issues.push({ ...(first ?? { code: 'custom', message: 'invalid item' }), path: [index, ...(first?.path ?? [])], input: items[index] } as never);
@@ -64,15 +64,17 @@ export function arrayOf<T extends z.ZodType>(item: T, read?: ItemReader<z.output
         out.push(result.data);
       }
       return out;
-    });
+    }),
+  );
 }
 
 /** An ISO 4217 code (three letters, upper-cased); anything else, the key echoed back included, is an error. */
-export const currencyCode = z
-  .custom<string>((value) => typeof value === 'string' && /^[A-Za-z]{3}$/.test(value), {
+export const currencyCode = z.pipe(
+  z.custom<string>((value) => typeof value === 'string' && /^[A-Za-z]{3}$/.test(value), {
     error: 'expected an ISO 4217 currency code (three letters)',
-  })
-  .transform((value) => value.toUpperCase());
+  }),
+  z.transform((value: string) => value.toUpperCase()),
+);
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -128,34 +130,36 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** An ISO 8601 timestamp (UTC unless it carries an offset), as a Date. */
-export const timestamp = z
-  .custom<string>((value) => typeof value === 'string', { error: 'expected an ISO 8601 date-time' })
+export const timestamp = z.pipe(
+  z.custom<string>((value) => typeof value === 'string', { error: 'expected an ISO 8601 date-time' }),
   // Parsed once, here (a ledger holds hundreds of them): an unreadable string is the same issue as a non-string.
-  .transform((value, ctx) => {
+  z.transform((value: string, ctx) => {
     const ms = parseTimestamp(value);
     if (Number.isNaN(ms)) {
       ctx.issues.push({ code: 'custom', message: 'expected an ISO 8601 date-time', input: value });
       return z.NEVER;
     }
     return new Date(ms);
-  });
+  }),
+);
 
 /** An id that vendors send as a string or an integer; kept as a string. */
-export const identifier = z
-  .custom<string | number>(
+export const identifier = z.pipe(
+  z.custom<string | number>(
     (value) => (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value)),
     { error: 'expected a string or number id' },
-  )
-  .transform(String);
+  ),
+  z.transform((value: string | number) => String(value)),
+);
 
 /** The longest free text kept from a vendor (a ledger entry's description). */
 const MAX_TEXT = 500;
 
 /** Free text that a vendor may leave out or send as null; control characters stripped, length bounded. */
-export const optionalText = z
-  .string()
-  .nullish()
-  .transform((value) => (value == null ? undefined : stripControls(value).slice(0, MAX_TEXT)));
+export const optionalText = z.pipe(
+  z.nullish(z.string()),
+  z.transform((value: string | null | undefined) => (value == null ? undefined : stripControls(value).slice(0, MAX_TEXT))),
+);
 
 /** What the hand readers below return for a value they leave to zod. */
 export const UNSURE = null;
@@ -217,7 +221,7 @@ export interface ResponseOrigin {
 }
 
 /** GETs a JSON document and validates it; errors name the URL path (plus `note`) and the field. */
-export async function getParsed<T extends z.ZodType>(
+export async function getParsed<T extends z.ZodMiniType>(
   http: HttpClient,
   request: JsonRequest,
   schema: T,
@@ -232,8 +236,8 @@ export async function getParsed<T extends z.ZodType>(
 }
 
 /** Validates a response body, or throws a ProviderResponseError naming the first bad field. */
-export function parseResponse<T extends z.ZodType>(schema: T, body: unknown, origin: ResponseOrigin): z.output<T> {
-  const result = schema.safeParse(body);
+export function parseResponse<T extends z.ZodMiniType>(schema: T, body: unknown, origin: ResponseOrigin): z.output<T> {
+  const result = schema.safeParse(body, WITH_ISSUE_TEXT);
   if (result.success) return result.data;
   throw responseError(result.error.issues, body, origin);
 }

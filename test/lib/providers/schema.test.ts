@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { ProviderResponseError } from '../../../lib/errors.js';
 import { numeric, parseResponse, timestamp } from '../../../lib/providers/schema.js';
