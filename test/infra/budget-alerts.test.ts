@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FULL_WIDTH, THIRD_WIDTH } from '../../infra/dashboard.js';
-import { CUSTOMER_KEY_ARN, FULL, MINIMAL, buildStack, functionStatements, logicalIdOf, render } from './fixtures.js';
+import { CUSTOMER_KEY_ARN, FULL, MINIMAL, buildStack, expectGridWithoutOverlaps, functionStatements, logicalIdOf, render } from './fixtures.js';
 import { hash } from '../../infra/naming.js';
 
 type Json = Record<string, unknown>;
@@ -408,11 +408,7 @@ describe('BudgetAlerts with every notify kind and three schedules', () => {
       'Alerts sent': THIRD_WIDTH,
       'Function errors, throttles, dead letters': THIRD_WIDTH,
     });
-    const overlap = (a: Widget, b: Widget) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-    for (const [i, widget] of widgets.entries()) {
-      expect(widget.x + widget.width).toBeLessThanOrEqual(FULL_WIDTH);
-      expect(widgets.slice(i + 1).filter((other) => overlap(widget, other))).toEqual([]);
-    }
+    expectGridWithoutOverlaps(widgets);
   });
 
   it('outputs the topic ARNs, the function name, the table name and the dashboard URL', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNT_VARIABLE_ID, FULL_WIDTH, HALF_WIDTH, THIRD_WIDTH } from '../../infra/dashboard.js';
 import { FUNCTION_ENV } from '../../lib/deployment.js';
 import { validateBudgets, type BudgetsConfig } from '../../lib/config.js';
-import { FULL, MINIMAL, buildStack, logicalIdOf, render } from './fixtures.js';
+import { FULL, MINIMAL, buildStack, expectGridWithoutOverlaps, logicalIdOf, render } from './fixtures.js';
 
 // The dashboard's widgets: per-account figures from the function's log group through Logs Insights by default,
 // from per-account custom metrics with `perAccountMetrics`.
@@ -199,10 +199,6 @@ describe('the dashboard with perAccountMetrics', () => {
       'Alerts sent': THIRD_WIDTH,
       'Function errors, throttles, dead letters': THIRD_WIDTH,
     });
-    const overlap = (a: Widget, b: Widget) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-    for (const [i, widget] of widgets.entries()) {
-      expect(widget.x + widget.width).toBeLessThanOrEqual(FULL_WIDTH);
-      expect(widgets.slice(i + 1).filter((other) => overlap(widget, other))).toEqual([]);
-    }
+    expectGridWithoutOverlaps(widgets);
   });
 });

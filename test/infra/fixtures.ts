@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { validateBudgets, type BudgetsConfig } from '../../lib/config.js';
 import { BudgetAlertsStack } from '../../infra/budget-alerts-stack.js';
 import type { BudgetAlertsProps } from '../../infra/budget-alerts.js';
+import { FULL_WIDTH } from '../../infra/dashboard.js';
 
 const { VALIDATE_AGAINST_DEFAULT_RULES } = cx_api;
 
@@ -112,4 +113,21 @@ export function renderDeep(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v)]));
   }
   return value;
+}
+
+/** A dashboard widget's place on CloudWatch's 24-column grid. */
+export interface GridWidget {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Every widget fits the grid's width and none overlaps another. */
+export function expectGridWithoutOverlaps(widgets: readonly GridWidget[]): void {
+  const overlap = (a: GridWidget, b: GridWidget) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  for (const [i, widget] of widgets.entries()) {
+    expect(widget.x + widget.width).toBeLessThanOrEqual(FULL_WIDTH);
+    expect(widgets.slice(i + 1).filter((other) => overlap(widget, other))).toEqual([]);
+  }
 }

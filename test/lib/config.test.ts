@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { budgetsJsonSchema, parseBudgets } from '../../lib/config.js';
 import { ConfigError } from '../../lib/errors.js';
+import { issuesOf } from '../helpers/config-issues.js';
 
 const GOOD = `
 defaults:
@@ -20,15 +21,6 @@ accounts:
     timezone: UTC
 `;
 
-function issuesOf(text: string): string[] {
-  try {
-    parseBudgets(text, 'budgets.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues.map((i) => `${i.path} | ${i.message}`);
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseBudgets', () => {
   it('merges defaults into every account, the account winning', () => {

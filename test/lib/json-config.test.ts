@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { budgetsJsonSchema, parseBudgets } from '../../lib/config.js';
-import { ConfigError } from '../../lib/errors.js';
 import { PRESET_PROVIDER_NAMES } from '../../lib/model.js';
+import { issuesOf } from '../helpers/config-issues.js';
 
-function issuesOf(text: string): string[] {
-  try {
-    parseBudgets(text, 'budgets.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues.map((i) => `${i.path} | ${i.message}`);
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const JSON_ACCOUNT = `
 accounts:
