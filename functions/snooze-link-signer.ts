@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AlertLinks } from '../lib/delivery/sns-publisher.js';
 import { LINK_ENV } from '../lib/links/deployment.js';
 import { readLinkSecret } from '../lib/links/secret.js';
@@ -8,12 +8,14 @@ import { createLinkSigner } from '../lib/links/signer.js';
 /**
  * The check function's snooze-link signer, from the link URL and secret ARN the construct sets; read once
  * per container (cold start). Links are a convenience: without the variables, or when the secret cannot be
- * read, alerts go out without links (logged) rather than not at all.
+ * read, alerts go out without links (logged) rather than not at all. The SDK client's module is imported only
+ * when links are configured (lib/links/secret.ts says why).
  */
 export async function loadLinkSigner(
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
-  client: () => SecretsManagerClient = () => new SecretsManagerClient({}),
+  client: () => SecretsManagerClient | Promise<SecretsManagerClient> = async () =>
+    new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
 ): Promise<AlertLinks | undefined> {
   const url = env[LINK_ENV.url];
   const secretArn = env[LINK_ENV.secretArn];
@@ -23,7 +25,7 @@ export async function loadLinkSigner(
     return undefined;
   }
   try {
-    return createLinkSigner({ baseUrl: url, secret: await readLinkSecret(client(), secretArn) });
+    return createLinkSigner({ baseUrl: url, secret: await readLinkSecret(await client(), secretArn) });
   } catch (error) {
     logger.error('snooze links are off in this container: the signing secret could not be used', { reason: (error as Error)?.message });
     return undefined;
