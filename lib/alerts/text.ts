@@ -1,11 +1,20 @@
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-const percentFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+/**
+ * A formatter built on first use, then reused (formatters are immutable). Not at module load: the first Intl
+ * object of a process starts ICU (~18 ms), which a check that renders no text should not pay at cold start.
+ */
+function builtOnUse(options: Intl.NumberFormatOptions): () => Intl.NumberFormat {
+  let formatter: Intl.NumberFormat | undefined;
+  return () => (formatter ??= new Intl.NumberFormat('en-US', options));
+}
+
+const grouped = builtOnUse({ maximumFractionDigits: 2 });
+const percentFormat = builtOnUse({ maximumFractionDigits: 1 });
 
 /** A number with at most 2 decimals and thousands separators: `12,345.67`. */
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return Number.isNaN(n) ? 'n/a' : n > 0 ? 'unlimited' : '-unlimited';
   // -0 and tiny negatives rounding to 0 would print "-0".
-  const text = grouped.format(n);
+  const text = grouped().format(n);
   return text === '-0' ? '0' : text;
 }
 
@@ -17,7 +26,7 @@ export function formatAmount(n: number, currency?: string): string {
 /** A percent with at most one decimal: `82.5%`. */
 export function formatPercent(n: number): string {
   if (!Number.isFinite(n)) return formatNumber(n);
-  const text = percentFormat.format(n);
+  const text = percentFormat().format(n);
   return `${text === '-0' ? '0' : text}%`;
 }
 

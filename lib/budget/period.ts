@@ -38,20 +38,25 @@ export interface ZonedCalendar {
 
 /** Builds the calendar of an IANA zone; throws RangeError for an unknown zone. */
 export function zonedCalendar(timeZone: string): ZonedCalendar {
-  const formatter = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    // h23, not hour12:false: the latter prints midnight as "24" on some ICU versions.
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  // UTC's wall clock is the Date's own UTC fields: no formatter needed. Elsewhere the same few instants
-  // (now, month and day starts) are asked for again and again by every account of the zone: remember them.
-  const parts = formatter.resolvedOptions().timeZone === 'UTC' ? utcParts(formatter) : rememberedParts(formatter);
+  let built: Intl.DateTimeFormat | undefined;
+  const formatter = (): Intl.DateTimeFormat =>
+    (built ??= new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      // h23, not hour12:false: the latter prints midnight as "24" on some ICU versions.
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }));
+  // UTC's wall clock is the Date's own UTC fields: no formatter needed. "UTC" itself (the budgets file's
+  // default) is known without one, so a check of UTC accounts never starts ICU (~18 ms of a cold start); other
+  // names of UTC are found by the formatter. Elsewhere the same few instants (now, month and day starts) are
+  // asked for again and again by every account of the zone: remember them.
+  const isUtc = timeZone === 'UTC' || formatter().resolvedOptions().timeZone === 'UTC';
+  const parts = isUtc ? utcParts(formatter) : rememberedParts(formatter());
 
   // The local wall clock of an instant, encoded as if it were UTC (second precision).
   const wallMs = (at: Date): number => {
@@ -118,11 +123,11 @@ function formattedParts(formatter: Intl.DateTimeFormat, at: Date): LocalParts {
 /** The last instant whose UTC fields equal what a UTC formatter prints (years 1970–9999). */
 const UTC_FIELDS_UNTIL = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-/** UTC: the Date's own fields, which are what the formatter prints; anything outside plain years goes to it. */
-function utcParts(formatter: Intl.DateTimeFormat): (at: Date) => LocalParts {
+/** UTC: the Date's own fields, which are what the formatter prints; anything outside plain years goes to one. */
+function utcParts(formatter: () => Intl.DateTimeFormat): (at: Date) => LocalParts {
   return (at) => {
     const ms = at.getTime();
-    if (!(ms >= 0 && ms <= UTC_FIELDS_UNTIL)) return formattedParts(formatter, at);
+    if (!(ms >= 0 && ms <= UTC_FIELDS_UNTIL)) return formattedParts(formatter(), at);
     return {
       year: at.getUTCFullYear(),
       month: at.getUTCMonth() + 1,

@@ -12,7 +12,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { confirmedRecord, recordId, releasedRecord } from '../alerts/records.js';
-import { heldId } from './record-map.js';
+import { compareIso, heldId } from './record-map.js';
 import type { Silence } from '../alerts/silences.js';
 import type { AlertRecord, HeldAlert, HistoryEntry } from '../alerts/types.js';
 import { mapConcurrent } from '../concurrency.js';
@@ -214,7 +214,7 @@ function heldAndHistoryOps(table: ReturnType<typeof tableOps>, nowSeconds: () =>
         .flat()
         .filter((item) => !isExpired(item, now))
         .map((item) => parseItem(item, historyEntrySchema, where(item)) as HistoryEntry)
-        .sort((a, b) => a.at.localeCompare(b.at));
+        .sort((a, b) => compareIso(a.at, b.at));
     },
   };
 }
