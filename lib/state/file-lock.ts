@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { link, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { StateError } from '../errors.js';
 
 /** What a lock file says about its holder. */
@@ -35,6 +36,7 @@ export async function withFileLock<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt, 100)));
   }
+  await removeDraftsOfEndedRuns(lockPath);
   try {
     return await action();
   } finally {
@@ -62,6 +64,22 @@ async function tryTake(lockPath: string): Promise<boolean> {
     throw new StateError(`cannot create the lock file ${lockPath}: ${(error as Error).message}`, { cause: error });
   } finally {
     await rm(draft, { force: true });
+  }
+}
+
+/**
+ * Removes holder drafts (see `tryTake`) left by runs of this machine that were killed between writing one and
+ * removing it. Done by the lock's holder, so no other run is sweeping; best effort, since a left draft only
+ * takes space. Drafts of live runs and of other machines are left alone.
+ */
+async function removeDraftsOfEndedRuns(lockPath: string): Promise<void> {
+  const prefix = `${basename(lockPath)}.`;
+  const names = await readdir(dirname(lockPath)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^\d+-[0-9a-f]{8}$/.test(name.slice(prefix.length))) continue;
+    const draft = join(dirname(lockPath), name);
+    const holder = await readHolder(draft);
+    if (holder !== undefined && holder.host === hostname() && !isRunning(holder.pid)) await rm(draft, { force: true }).catch(() => undefined);
   }
 }
 

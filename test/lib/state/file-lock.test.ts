@@ -75,6 +75,30 @@ describe('the state file lock', () => {
     expect(result).toBe('ran');
   });
 
+  it("removes the holder drafts that runs of this machine killed mid-take left, and only those", async () => {
+    // Prepare: a draft is `<lock>.<pid>-<8 hex>` holding its writer's holder (see tryTake).
+    const draft = (pid: number, host: string) => {
+      const path = `${lock}.${pid}-${Math.random().toString(16).slice(2, 10).padEnd(8, '0')}`;
+      return actualFs.writeFile(path, JSON.stringify({ pid, host, at: '2026-11-15T12:00:00.000Z' })).then(() => path);
+    };
+    const dead = await deadPid();
+    const ofEnded = await draft(dead, hostname());
+    const ofLive = await draft(process.pid, hostname());
+    const ofElsewhere = await draft(dead, 'another-host');
+    const unrelated = join(dir, 'state.json.lock.notes');
+    await actualFs.writeFile(unrelated, '{}');
+
+    // Act
+    await withFileLock(lock, { timeoutMs: 60_000, describe: 'state file s.json' }, async () => 'ran');
+
+    // Assess
+    const exists = (path: string) => actualFs.stat(path).then(() => true, () => false);
+    expect(await exists(ofEnded)).toBe(false);
+    expect(await exists(ofLive)).toBe(true);
+    expect(await exists(ofElsewhere)).toBe(true);
+    expect(await exists(unrelated)).toBe(true);
+  });
+
   it('waits for a live holder, then refuses naming it', async () => {
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), at: '2026-11-15T12:00:00.000Z' }));
 
