@@ -8,24 +8,47 @@ import { linkKey, type LinkKey } from '../lib/links/token.js';
 
 /** What one container of the link function needs; created once per container by `snooze-link.ts`, by tests directly. */
 export interface SnoozeLinkDeps {
-  /** Reads the signing secret; called on the first request and again only after a failed read. */
+  /** Reads the signing secret; called on the first request, again after a failed read, and to look for a rotation. */
   readonly secret: () => Promise<string>;
+  /**
+   * Reads the secret as it was before its last rotation (undefined if never rotated), read with `secret`:
+   * links signed before a rotation keep working until they expire. A failed read only leaves it out.
+   */
+  readonly previousSecret?: () => Promise<string | undefined>;
   /** The state store's silences, judging expiry at `now`. */
   readonly store: (now: Date) => LinkContext['store'];
   readonly logger: Logger;
   readonly clock?: () => Date;
 }
 
+/**
+ * A container that finds a token signed by none of its keys reads the secret again, at most this often: the
+ * secret may have been rotated since it read it (links signed after that would be refused), and a stream of
+ * forged tokens costs at most one read a minute.
+ */
+export const KEY_REREAD_MS = 60_000;
+
+/** The keys a container verifies with: the current one, then the one before the last rotation. */
+interface KeyRing {
+  readonly keys: readonly LinkKey[];
+  readonly readAt: number;
+}
+
 /** Builds the Function URL handler (payload 2.0): a middy chain (logger) around one `answerLinkRequest` call. */
 export function createSnoozeLinkHandler(deps: SnoozeLinkDeps) {
   const { logger } = deps;
   const clock = deps.clock ?? (() => new Date());
-  let key: Promise<LinkKey> | undefined;
-  const keyOnce = (): Promise<LinkKey> => {
-    key ??= deps.secret().then(linkKey);
-    // A failed read is forgotten, so the next request tries again.
-    key.catch(() => (key = undefined));
-    return key;
+  const ring = keyRing(deps, clock);
+
+  const answerWithKeys = async (request: LinkRequest, now: Date) => {
+    const held = await ring.get();
+    const first = await answerLinkRequest(request, { key: held.keys, store: deps.store(now), now });
+    if (first.outcome !== 'forged' || clock().getTime() - held.readAt < KEY_REREAD_MS) return first;
+    // Refused before the store was touched: read the keys again and answer once more (if they cannot be read
+    // now, the refusal stands, and the next request tries again).
+    ring.forget(held);
+    const fresh = await ring.get().catch(() => undefined);
+    return fresh === undefined ? first : answerLinkRequest(request, { key: fresh.keys, store: deps.store(now), now });
   };
 
   const main = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
@@ -33,7 +56,7 @@ export function createSnoozeLinkHandler(deps: SnoozeLinkDeps) {
     if (request === undefined) return resultOf(refusalPage('bad-form'));
     const now = clock();
     try {
-      const answer = await answerLinkRequest(request, { key: await keyOnce(), store: deps.store(now), now });
+      const answer = await answerWithKeys(request, now);
       logger.info('snooze link', { method: request.method, status: answer.response.status, outcome: answer.outcome, silenceId: answer.silenceId });
       return resultOf(answer.response);
     } catch (error) {
@@ -46,6 +69,38 @@ export function createSnoozeLinkHandler(deps: SnoozeLinkDeps) {
   return middy<LambdaFunctionURLEvent, LambdaFunctionURLResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(main);
+}
+
+/** The container's keys, read on first use; a failed read is forgotten, so the next request tries again. */
+function keyRing(deps: SnoozeLinkDeps, clock: () => Date): { get(): Promise<KeyRing>; forget(held: KeyRing): void } {
+  let ring: Promise<KeyRing> | undefined;
+  let current: KeyRing | undefined;
+  const previousKey = async (): Promise<LinkKey | undefined> => {
+    try {
+      const previous = await deps.previousSecret?.();
+      return previous === undefined ? undefined : linkKey(previous);
+    } catch (error) {
+      deps.logger.warn('links signed before the last key rotation are refused: the previous key could not be used', { reason: (error as Error)?.message });
+      return undefined;
+    }
+  };
+  const read = async (): Promise<KeyRing> => {
+    const readAt = clock().getTime();
+    const [secret, previous] = await Promise.all([deps.secret(), previousKey()]);
+    current = { keys: [linkKey(secret), ...(previous === undefined ? [] : [previous])], readAt };
+    return current;
+  };
+  return {
+    get() {
+      ring ??= read();
+      ring.catch(() => (ring = undefined));
+      return ring;
+    },
+    // Only the ring the caller held: a request that raced it may have read a newer one already.
+    forget(held) {
+      if (current === held) ring = undefined;
+    },
+  };
 }
 
 /** The request of a Function URL event, or undefined when the event is not one. */

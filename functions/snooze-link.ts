@@ -4,7 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
 import { FUNCTION_ENV, SERVICE_NAME } from '../lib/deployment.js';
 import { LINK_ENV } from '../lib/links/deployment.js';
-import { readLinkSecret } from '../lib/links/secret.js';
+import { readLinkSecret, readPreviousLinkSecret } from '../lib/links/secret.js';
 import { WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import { createDynamoDbStore } from '../lib/state/dynamodb-store.js';
 import { createSnoozeLinkHandler } from './snooze-link-handler.js';
@@ -22,6 +22,7 @@ const dynamodb = new DynamoDBClient({});
 
 export const handler = createSnoozeLinkHandler({
   secret: () => readLinkSecret(secrets, secretArn),
+  previousSecret: () => readPreviousLinkSecret(secrets, secretArn),
   store: (now) => createDynamoDbStore({ client: dynamodb, tableName, now: () => now }),
   logger: new Logger({ serviceName: SERVICE_NAME }),
 });

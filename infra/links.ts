@@ -65,9 +65,10 @@ export function addSnoozeLinks(scope: Construct, props: SnoozeLinksProps): Snooz
   Validations.of(secret.node.defaultChild as secretsmanager.CfnSecret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
-      'The snooze-link signing key is generated in AWS and read only by the two budget-alerts functions. Rotating it would ' +
-      'invalidate every link in alerts already sent (they are valid for 7 days). To rotate by hand: put-secret-value with a new ' +
-      'random value, then update both functions (any configuration change) so that new containers read it.',
+      'The snooze-link signing key is generated in AWS and read only by the two budget-alerts functions; it is rotated by ' +
+      'hand (put-secret-value with a new random value), at most once a week: the link function accepts the key before the ' +
+      'last rotation too (AWSPREVIOUS) and reads the keys again when a link signed by neither comes, so links already sent ' +
+      '(valid for 7 days) keep working. Scheduled rotation would need a rotation function for a key that never leaves AWS.',
   });
 
   const logGroup = new logs.LogGroup(scope, 'SnoozeLinkLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy });

@@ -18,9 +18,9 @@ export interface LinkRequest {
   readonly contentType?: string;
 }
 
-/** What answering needs: the signing key, the store's silences and the instant. */
+/** What answering needs: the signing key (or keys: the current one first, then the one before a rotation), the store's silences and the instant. */
 export interface LinkContext {
-  readonly key: LinkKey;
+  readonly key: LinkKey | readonly LinkKey[];
   readonly store: Pick<AlertStateStore, 'listSilences' | 'addSilence' | 'removeSilence'>;
   readonly now: Date;
   /** For tests of the constant-time comparison only. */

@@ -71,10 +71,11 @@ export type SignatureEquals = (a: Buffer, b: Buffer) => boolean;
 /**
  * Checks a token: its signature (in constant time, over the payload exactly as received), then its
  * payload, then its expiry. A signature of the wrong length is compared all the same (against a
- * zero buffer of the right length), so every forged token takes the same path.
+ * zero buffer of the right length), so every forged token takes the same path. With several keys (the
+ * current one and the one before a rotation) the signature is compared with each of them, every time.
  */
 export function verifyToken(
-  key: LinkKey,
+  keys: LinkKey | readonly LinkKey[],
   token: string,
   now: Date,
   equals: SignatureEquals = timingSafeEqual,
@@ -83,9 +84,10 @@ export function verifyToken(
   if (parts.length !== 2 || !parts.every((part) => BASE64URL.test(part))) return { problem: 'malformed' };
   const [payload, signature] = parts as [string, string];
   const given = Buffer.from(signature, 'base64url');
-  const expected = key.sign(payload);
   const comparable = given.length === SIGNATURE_BYTES ? given : Buffer.alloc(SIGNATURE_BYTES);
-  if (!equals(comparable, expected) || given.length !== SIGNATURE_BYTES) return { problem: 'forged' };
+  let signed = false;
+  for (const key of 'sign' in keys ? [keys] : keys) signed = equals(comparable, key.sign(payload)) || signed;
+  if (!signed || given.length !== SIGNATURE_BYTES) return { problem: 'forged' };
   const claim = readPayload(payload);
   if (claim === undefined) return { problem: 'malformed' };
   if (now.getTime() >= claim.linkExpiresAt.getTime()) return { problem: 'expired' };

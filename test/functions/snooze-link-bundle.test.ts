@@ -17,17 +17,18 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const TABLE = 'budget-alerts-state';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:SnoozeLinkSecret-AbCdEf';
 
-/** Answers Secrets Manager GetSecretValue (JSON 1.1) for one secret, counting the calls. */
+/** Answers Secrets Manager GetSecretValue (JSON 1.1) for one secret never rotated (no AWSPREVIOUS version), counting the calls. */
 async function startSecretsManager(): Promise<{ url: string; calls: string[]; server: Server }> {
   const calls: string[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      calls.push(String(req.headers['x-amz-target']));
-      const { SecretId } = JSON.parse(body) as { SecretId: string };
-      res.writeHead(SecretId === SECRET_ARN ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(SecretId === SECRET_ARN ? { ARN: SECRET_ARN, Name: 'SnoozeLinkSecret', SecretString: SECRET, VersionId: 'v1' } : { __type: 'ResourceNotFoundException' }));
+      const { SecretId, VersionStage } = JSON.parse(body) as { SecretId: string; VersionStage?: string };
+      calls.push(`${String(req.headers['x-amz-target'])} ${VersionStage ?? 'AWSCURRENT'}`);
+      const found = SecretId === SECRET_ARN && (VersionStage ?? 'AWSCURRENT') === 'AWSCURRENT';
+      res.writeHead(found ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(found ? { ARN: SECRET_ARN, Name: 'SnoozeLinkSecret', SecretString: SECRET, VersionId: 'v1' } : { __type: 'ResourceNotFoundException' }));
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -56,7 +57,7 @@ describe('the bundled snooze-link function', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('loads in a fresh Node process, reads the secret once, shows the page and writes the silence to the table', async () => {
+  it('loads in a fresh Node process, reads the secret once (its current and previous version), shows the page and writes the silence to the table', async () => {
     // Prepare: a link of an alert decided now, so that it is valid in the child process's clock
     const sign = createLinkSigner({ baseUrl: 'https://abc123.lambda-url.us-east-1.on.aws/', secret: SECRET });
     const [link] = sign(firingAlert({ at: new Date().toISOString() }));
@@ -91,7 +92,7 @@ describe('the bundled snooze-link function', () => {
     const results = stdout.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice('RESULT '.length)));
     expect(results.map((r) => `${r.status} ${r.h1}`)).toEqual(['200 Snooze for 1 day?', '200 Snoozed']);
     expect(results[0].csp).toMatch(/^default-src 'none'/);
-    expect(secrets.calls).toEqual(['secretsmanager.GetSecretValue']);
+    expect(secrets.calls.sort()).toEqual(['secretsmanager.GetSecretValue AWSCURRENT', 'secretsmanager.GetSecretValue AWSPREVIOUS']);
     const stored = await createDynamoDbStore({ client: dynamoClient(dynalite.endpoint), tableName: TABLE, now: () => new Date() }).listSilences();
     expect(stored.map((s) => [s.id, s.matcher])).toEqual([[silenceIdOf(token), 'video-prod/balance.low']]);
     expect(stdout).not.toContain(SECRET);

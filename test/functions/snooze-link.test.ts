@@ -335,6 +335,52 @@ describe('the snooze-link handler against dynalite', () => {
     expect(secret).toHaveBeenCalledTimes(2);
   });
 
+  it('after a key rotation, keeps accepting links signed with the key before it, and refuses links of neither', async () => {
+    // Prepare: the secret was rotated from SECRET to OTHER_SECRET.
+    const handler = handlerWith({ secret: async () => OTHER_SECRET, previousSecret: async () => SECRET });
+
+    // Act
+    const before = await request({ method: 'GET', rawQuery: query(tokenOf(0)) }, handler);
+    const after = await request({ method: 'GET', rawQuery: query(tokenOf(0, OTHER_SECRET)) }, handler);
+    const neither = await request({ method: 'GET', rawQuery: query(tokenOf(0, 'R'.repeat(64))) }, handler);
+
+    // Assess
+    expect([before.status, after.status, neither.status]).toEqual([200, 200, 403]);
+  });
+
+  it('reads the keys again, at most once a minute, when a link signed by none of them comes (a rotation since it read them)', async () => {
+    // Prepare: the container read SECRET; the secret is then rotated to OTHER_SECRET.
+    const secret = vi.fn<() => Promise<string>>().mockResolvedValueOnce(SECRET).mockResolvedValue(OTHER_SECRET);
+    const handler = handlerWith({ secret });
+    expect((await request({ method: 'GET', rawQuery: query(tokenOf(0)) }, handler)).status).toBe(200);
+    const signedAfter = tokenOf(0, OTHER_SECRET);
+
+    // Act
+    now = new Date(CLICK.getTime() + 30_000);
+    const tooSoon = await request({ method: 'GET', rawQuery: query(signedAfter) }, handler);
+    const readsTooSoon = secret.mock.calls.length;
+    now = new Date(CLICK.getTime() + 61_000);
+    const later = await request({ method: 'GET', rawQuery: query(signedAfter) }, handler);
+    const forged = await request({ method: 'GET', rawQuery: query(tokenOf(0, 'R'.repeat(64))) }, handler);
+
+    // Assess
+    expect([tooSoon.status, later.status, forged.status]).toEqual([403, 200, 403]);
+    expect(readsTooSoon).toBe(1);
+    expect(secret).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves out a previous key that cannot be read, saying so, and still accepts current links', async () => {
+    // Prepare
+    const handler = handlerWith({ previousSecret: async () => Promise.reject(new Error('AccessDeniedException')) });
+
+    // Act
+    const page = await request({ method: 'GET', rawQuery: query(tokenOf(0)) }, handler);
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(output()).toContain('links signed before the last key rotation are refused');
+  });
+
   it('never shows or logs the secret, and logs what happened with the silence id only', async () => {
     // Prepare
     const token = tokenOf(0);

@@ -117,6 +117,24 @@ describe('signToken / verifyToken', () => {
   });
 });
 
+describe('verifyToken with the keys before and after a rotation', () => {
+  const current = linkKey(OTHER_SECRET);
+  const third = linkKey('R'.repeat(64));
+
+  it('accepts a token signed with the current key or the one before it, and no other', () => {
+    expect(verifyToken([current, KEY], signToken(KEY, CLAIM), BEFORE_EXPIRY)).toEqual({ claim: CLAIM });
+    expect(verifyToken([current, KEY], signToken(current, CLAIM), BEFORE_EXPIRY)).toEqual({ claim: CLAIM });
+    expect(verifyToken([current, KEY], signToken(third, CLAIM), BEFORE_EXPIRY)).toEqual({ problem: 'forged' });
+    expect(verifyToken([current], signToken(KEY, CLAIM), BEFORE_EXPIRY)).toEqual({ problem: 'forged' });
+  });
+
+  it('compares the signature with every key, whichever matches (no early exit to time)', () => {
+    const equals = vi.fn((a: Buffer, b: Buffer) => a.equals(b));
+    for (const signer of [current, KEY, third]) verifyToken([current, KEY], signToken(signer, CLAIM), BEFORE_EXPIRY, equals);
+    expect(equals).toHaveBeenCalledTimes(6);
+  });
+});
+
 describe('the constant-time path', () => {
   it('compares every well-formed token with the constant-time comparison, on two 32-byte buffers, whatever its signature length', () => {
     // Prepare
