@@ -36,8 +36,8 @@ export async function withFileLock<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt, 100)));
   }
-  await removeDraftsOfEndedRuns(lockPath);
   try {
+    await removeDraftsOfEndedRuns(lockPath);
     return await action();
   } finally {
     await rm(lockPath, { force: true });
