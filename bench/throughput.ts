@@ -1,8 +1,9 @@
 // Check throughput against the sandbox with 50 ms per request and Pixelcut's 5 requests/s per key. Each
 // configuration runs in a fresh process on the bundled check (bench/lib/check-child.ts), as the Lambda runs it.
-// Run alone: npx tsx bench/throughput.ts [--sizes 10,100,1000,10000 | --sizes none] [--quick] [--sweep]
+// Run alone: npx tsx bench/throughput.ts [--sizes 10,100,1000,10000 | --sizes none] [--quick] [--sweep] [--child FILE]
+// (--child runs an already bundled check-child, e.g. a copy of an earlier build, for before/after side by side)
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_CHECK_CONCURRENCY } from '../lib/check.js';
 import { DEFAULT_VENDOR_LIMITS } from '../lib/providers/index.js';
@@ -56,7 +57,7 @@ export interface ThroughputRow {
   readonly cpuMs: readonly number[];
   readonly sequentialMs: readonly number[];
   readonly sequentialEstimated: boolean;
-  /** The largest RSS seen during each run (sampled every 10 ms). */
+  /** Each run's peak RSS (the kernel's high-water mark over the run). */
   readonly peakRssBytes: readonly number[];
   /** Alerts each run sent. */
   readonly sent: readonly number[];
@@ -120,12 +121,13 @@ export async function measureThroughput(options: {
   repeats: (n: number) => number;
   sequential: 'full' | 'quick' | 'none';
   log?: (line: string) => void;
+  /** A check-child bundled earlier, instead of bundling today's code. */
+  child?: string;
 }): Promise<ThroughputRow[]> {
   const log = options.log ?? ((line: string) => console.error(line));
   const maxN = Math.max(...options.sizes);
-  const dir = await scratchDir('throughput');
-  const child = join(dir, 'check-child.mjs');
-  await bundleLikeLambda(join(ROOT, 'bench/lib/check-child.ts'), child);
+  const child = options.child ?? join(await scratchDir('throughput'), 'check-child.mjs');
+  if (options.child === undefined) await bundleLikeLambda(join(ROOT, 'bench/lib/check-child.ts'), child);
   const sandbox = await startRemoteSandbox({ now: BENCH_NOW, latencyMs: LATENCY_MS, enforceRateLimits: true, accounts: benchSpecs(maxN) });
   const rows: ThroughputRow[] = [];
   try {
@@ -266,7 +268,9 @@ export function throughputTargets(rows: readonly ThroughputRow[]): { target: str
 }
 
 /** The throughput part of `npm run bench`. */
-export async function runThroughput(argv: { quick?: boolean; sweep?: boolean; sizes?: readonly number[] } = {}): Promise<ThroughputRow[]> {
+export async function runThroughput(
+  argv: { quick?: boolean; sweep?: boolean; sizes?: readonly number[]; child?: string } = {},
+): Promise<ThroughputRow[]> {
   const sizes = argv.sizes ?? [10, 100, 1_000, LARGE_N];
   const rows =
     sizes.length === 0
@@ -276,6 +280,7 @@ export async function runThroughput(argv: { quick?: boolean; sweep?: boolean; si
           configs: [undefined],
           repeats: (n) => (n >= LARGE_N ? 2 : 5),
           sequential: argv.quick ? 'quick' : 'full',
+          ...(argv.child !== undefined && { child: resolve(argv.child) }),
         });
   if (rows.length > 0) {
     printThroughput(rows, `Check throughput: sandbox latency ${LATENCY_MS} ms/request, Pixelcut 5 req/s per key, in-memory state, no-op publisher, bundled code`);
@@ -297,6 +302,7 @@ export async function runThroughput(argv: { quick?: boolean; sweep?: boolean; si
       ],
       repeats: () => 3,
       sequential: 'none',
+      ...(argv.child !== undefined && { child: resolve(argv.child) }),
     });
     printThroughput(sweep, 'Sweep at N = 1,000: account concurrency C, per-vendor concurrency v');
   }
@@ -308,6 +314,7 @@ if (isMain(import.meta.url)) {
     runThroughput({
       quick: flag('quick') !== undefined,
       sweep: flag('sweep') !== undefined,
+      ...(flag('child') !== undefined && { child: flag('child')! }),
       ...(flag('sizes') !== undefined && { sizes: flag('sizes') === 'none' ? [] : flag('sizes')!.split(',').map(Number) }),
     }),
   );
