@@ -198,15 +198,20 @@ function accountApiRequest(url: string, apiKey: string): JsonRequest {
 async function fetchLedger(baseUrl: string, req: SnapshotRequest, http: HttpClient): Promise<AccountLedgerEntry[]> {
   const secrets = [req.apiKey];
   const byId = new Map<string, AccountLedgerEntry>();
+  const from = req.window.from.toISOString();
+  const to = req.window.to.toISOString();
   let offset = 0;
   for (let page = 0; ; page += 1) {
-    const url = buildUrl(baseUrl, LEDGER_PATH, {
-      from: req.window.from.toISOString(),
-      to: req.window.to.toISOString(),
-      limit: LEDGER_PAGE_SIZE,
-      offset,
-    });
-    const origin: ResponseOrigin = { provider: 'account-api', path: `${urlPath(url)} (offset ${offset})`, secrets };
+    const url = buildUrl(baseUrl, LEDGER_PATH, { from, to, limit: LEDGER_PAGE_SIZE, offset });
+    const pageOffset = offset;
+    const origin: ResponseOrigin = {
+      provider: 'account-api',
+      // Only an error message needs the path (and the URL parsed for it).
+      get path() {
+        return `${urlPath(url)} (offset ${pageOffset})`;
+      },
+      secrets,
+    };
     if (page >= MAX_LEDGER_PAGES) {
       throw shapeError('', `more than ${MAX_LEDGER_PAGES} pages of ${LEDGER_PAGE_SIZE}; stopped paging`, origin);
     }
@@ -235,9 +240,9 @@ async function fetchLedger(baseUrl: string, req: SnapshotRequest, http: HttpClie
           : entries.length >= pageSize);
     if (!more) break;
   }
-  const from = req.window.from.getTime();
-  const to = req.window.to.getTime();
-  return [...byId.values()].filter((entry) => entry.created_at.getTime() >= from && entry.created_at.getTime() <= to);
+  const fromMs = req.window.from.getTime();
+  const toMs = req.window.to.getTime();
+  return [...byId.values()].filter((entry) => entry.created_at.getTime() >= fromMs && entry.created_at.getTime() <= toMs);
 }
 
 /** Finds the entries in a bare array or under `data`, `entries` or `items`, and checks them. */

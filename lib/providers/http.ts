@@ -90,11 +90,35 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Math.max(0, at - nowMs);
 }
 
+/**
+ * Base URL and path joined and normalized, when the result has no query or fragment of its own (so a query
+ * is simply appended): every account of a vendor asks for the same few, thousands of times a run. A pure
+ * cache, emptied when it fills.
+ */
+const joinedUrls = new Map<string, string | null>();
+const MAX_JOINED_URLS = 256;
+
 /** Joins a base URL (trailing slashes tolerated) with a path and query. */
 export function buildUrl(baseUrl: string, path: string, query?: Readonly<Record<string, string | number>>): string {
-  const url = new URL(baseUrl.replace(/\/+$/, '') + path);
-  for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, String(value));
-  return url.toString();
+  const joined = baseUrl.replace(/\/+$/, '') + path;
+  let href = joinedUrls.get(joined);
+  if (href === undefined) {
+    const normalized = new URL(joined).toString();
+    href = normalized.includes('?') || normalized.includes('#') ? null : normalized;
+    if (joinedUrls.size >= MAX_JOINED_URLS) joinedUrls.clear();
+    joinedUrls.set(joined, href);
+  }
+  if (href === null) {
+    const url = new URL(joined);
+    for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, String(value));
+    return url.toString();
+  }
+  if (query === undefined) return href;
+  // What URL.searchParams.set makes of an empty query: the same serializer, keys in the same order.
+  const params = new URLSearchParams();
+  for (const name of Object.keys(query)) params.set(name, String(query[name]));
+  const search = params.toString();
+  return search === '' ? href : `${href}?${search}`;
 }
 
 /** The path of a URL without its query, which may hold secrets. */

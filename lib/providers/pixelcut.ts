@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import * as z from 'zod/mini';
 import { buildUrl, urlPath, type HttpClient } from './http.js';
 import { numeric, parseResponse } from './schema.js';
@@ -38,8 +38,14 @@ export async function fetchPixelcutSnapshot(req: SnapshotRequest, http: HttpClie
   const available =
     response.status === 403
       ? 0
-      : parseResponse(pixelcutCreditsSchema, response.body, { provider: 'pixelcut', path: urlPath(url), secrets })
-          .credits_remaining;
+      : parseResponse(pixelcutCreditsSchema, response.body, {
+          provider: 'pixelcut',
+          // Only an error message needs the path (and the URL parsed for it).
+          get path() {
+            return urlPath(url);
+          },
+          secrets,
+        }).credits_remaining;
   return {
     accountId: req.accountId,
     provider: 'pixelcut',
@@ -63,5 +69,7 @@ function isOutOfCredits(body: unknown): boolean {
 
 /** A stable, non-reversible tag for a key, safe to hold in memory maps and to log. */
 export function keyFingerprint(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+  // The one-shot hash where Node has it (20.12 on): the same digest for a third of createHash's cost.
+  const digest = typeof crypto.hash === 'function' ? crypto.hash('sha256', apiKey, 'hex') : crypto.createHash('sha256').update(apiKey).digest('hex');
+  return digest.slice(0, 16);
 }

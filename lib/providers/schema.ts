@@ -230,7 +230,10 @@ export async function getParsed<T extends z.ZodMiniType>(
   const response = await http.getJson(request);
   return parseResponse(schema, response.body, {
     provider: request.provider,
-    path: urlPath(request.url) + note,
+    // Only an error message needs the path (and the URL parsed for it): most responses never do.
+    get path() {
+      return urlPath(request.url) + note;
+    },
     secrets: request.secrets,
   });
 }
