@@ -30,10 +30,22 @@ export function claimedRecord(change: AlertChange, until: string, owner?: string
 
 /** The record once its claim is confirmed: the pending notification becomes the notified one (the target's last). */
 export function confirmedRecord(claimed: AlertRecord): AlertRecord {
-  const { pending, unconfirmed: _superseded, ...rest } = claimed;
+  const pending = claimed.pending;
   if (pending === undefined) return claimed;
-  const { until: _until, ...notified } = pending;
-  return { ...rest, notified, version: claimed.version + 1 };
+  // Copied key by key, in the same order as `{ ...rest, notified, version }` of the record without `pending` and
+  // `unconfirmed`: object rest made every confirmed record a dictionary-mode object (slower, and ~3× the memory).
+  const notified = without(pending, 'until') as unknown as AlertRecord['notified'];
+  const record = without(claimed, 'pending', 'unconfirmed');
+  record['notified'] = notified;
+  record['version'] = claimed.version + 1;
+  return record as unknown as AlertRecord;
+}
+
+/** A copy of `value`'s own enumerable properties, in order, but the `left` ones. */
+function without(value: object, ...left: readonly string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(value)) if (!left.includes(name)) copy[name] = (value as Record<string, unknown>)[name];
+  return copy;
 }
 
 /**
