@@ -42,11 +42,24 @@ export function totalsByCurrency(amounts: readonly Money[]): { currency: string;
 
 /** An amount with its currency: `$8.70`, `€1,234.50`, `12.00 CHF`. */
 export function formatMoney(amount: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
+  const format = currencyFormat(currency);
+  return format === null ? `${amount.toFixed(2)} ${currency}` : format.format(amount);
+}
+
+/** Currency formatters, built on first use (immutable; one per currency), null where Intl knows no such currency. */
+const currencyFormats = new Map<string, Intl.NumberFormat | null>();
+
+function currencyFormat(currency: string): Intl.NumberFormat | null {
+  let format = currencyFormats.get(currency);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'narrowSymbol' });
+    } catch {
+      format = null;
+    }
+    currencyFormats.set(currency, format);
   }
+  return format;
 }
 
 function round(n: number): number {
