@@ -35,8 +35,17 @@ export function applyQuietHours(input: {
 }): QuietOutcome {
   const { planned, now } = input;
   const quiet = new Set(input.targets.filter((t) => t.quietHours !== undefined && inQuietHours(t.quietHours, now)).map((t) => t.id));
+  // By target, and the keys each holds: lists and lookups that stay linear when thousands of alerts are held.
   const heldBy = new Map<string, HeldAlert[]>();
-  for (const h of input.held) heldBy.set(h.target, [...(heldBy.get(h.target) ?? []), h]);
+  const heldKeys = new Map<string, Set<string>>();
+  for (const h of input.held) {
+    const list = heldBy.get(h.target);
+    if (list === undefined) heldBy.set(h.target, [h]);
+    else list.push(h);
+    const keys = heldKeys.get(h.target);
+    if (keys === undefined) heldKeys.set(h.target, new Set([h.key]));
+    else keys.add(h.key);
+  }
 
   const hold: HeldAlert[] = [];
   const quieted: Planned[] = [];
@@ -47,26 +56,35 @@ export function applyQuietHours(input: {
     if (isQuiet && p.alert.severity !== 'critical') {
       quieted.push(p);
       hold.push({ target: p.target.id, key: p.alert.key, account: p.alert.account, heldAt: now.toISOString(), alert: p.change.alert, ...(p.change.once !== undefined && { once: p.change.once }) });
-    } else if (!isQuiet && heldBy.get(p.target.id)?.some((h) => h.key === p.alert.key)) {
-      grouped.set(p.target.id, [...(grouped.get(p.target.id) ?? []), { change: p.change, alert: p.alert }]);
+    } else if (!isQuiet && heldKeys.get(p.target.id)?.has(p.alert.key) === true) {
+      const group = grouped.get(p.target.id);
+      if (group === undefined) grouped.set(p.target.id, [{ change: p.change, alert: p.alert }]);
+      else group.push({ change: p.change, alert: p.alert });
     } else {
       singles.push({ target: p.target, items: [{ change: p.change, alert: p.alert }], releases: [] });
     }
   }
 
   const drop: HeldRef[] = [];
+  const dropped = new Set<HeldAlert>();
   const groups: (Delivery & { releases: HeldRef[] })[] = [];
   for (const target of input.targets) {
     const heldHere = heldBy.get(target.id);
     if (quiet.has(target.id) || heldHere === undefined) continue;
     const items = grouped.get(target.id) ?? [];
+    const itemKeys = new Set(items.map((i) => i.alert.key));
     for (const h of heldHere) {
-      if (items.some((i) => i.alert.key === h.key)) continue;
+      if (itemKeys.has(h.key)) continue;
       const event = h.once !== undefined ? heldEvent(h, input.records, now, input.describe) : undefined;
-      if (event !== undefined) items.push(event);
-      else drop.push(h);
+      if (event !== undefined) {
+        items.push(event);
+        itemKeys.add(event.alert.key);
+      } else {
+        drop.push(h);
+        dropped.add(h);
+      }
     }
-    const releases = heldHere.filter((h) => !drop.includes(h));
+    const releases = heldHere.filter((h) => !dropped.has(h));
     if (items.length > 0) groups.push({ target, items, releases });
   }
   return { deliveries: [...singles, ...groups], hold, quieted, drop };
