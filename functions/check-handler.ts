@@ -12,7 +12,7 @@ import { checkAccounts } from '../lib/check.js';
 import type { AccountReport, Report } from '../lib/report.js';
 import type { AccountConfig, BudgetsConfig } from '../lib/config-schema.js';
 import { DEFAULT_SCHEDULE } from '../lib/schedule.js';
-import { WITH_ISSUE_TEXT } from '../lib/issue-text.js';
+import { offsetDateTime, WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import { formatPath } from '../lib/format-path.js';
 import { createSnsPublisher, type AlertLinks, type SnsRoute } from '../lib/delivery/sns-publisher.js';
 import { targetsOf } from '../lib/delivery/targets.js';
@@ -61,7 +61,7 @@ export interface HandlerDeps {
 const onDemandEvent = z.strictObject({
   accounts: z.optional(z.array(z.string()).check(z.minLength(1))),
   dryRun: z.optional(z.boolean()),
-  now: z.optional(z.iso.datetime({ offset: true })),
+  now: z.optional(offsetDateTime()),
 });
 /** The input of one of our EventBridge schedule rules: the group of accounts sharing this schedule. */
 const scheduleEvent = z.strictObject({ schedule: z.string().check(z.minLength(1)) });

@@ -6,11 +6,11 @@ import type { BudgetsConfig } from '../lib/config-schema.js';
 import type { Digest, DigestPeriod } from '../lib/digest/build.js';
 import { digestOf } from '../lib/digest/from-store.js';
 import { targetIdOf } from '../lib/delivery/targets.js';
-import { issuesText, WITH_ISSUE_TEXT } from '../lib/issue-text.js';
+import { issuesText, offsetDateTime, WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import type { AlertStateStore } from '../lib/state/types.js';
 
 /** The event of a notify entry's digest schedule (infra/schedules.ts): the entry's target id. */
-const digestEvent = z.strictObject({ digest: z.string().check(z.minLength(1)), now: z.optional(z.iso.datetime({ offset: true })) });
+const digestEvent = z.strictObject({ digest: z.string().check(z.minLength(1)), now: z.optional(offsetDateTime()) });
 
 export type DigestResult = { readonly digest: Digest; readonly target: string } | { readonly error: { readonly code: 'invalid-request'; readonly message: string } };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { createSilence, isActive, parseDuration, toSilenceJson, type SilenceJson } from '../lib/alerts/silences.js';
-import { issuesText, WITH_ISSUE_TEXT } from '../lib/issue-text.js';
+import { issuesText, offsetDateTime, WITH_ISSUE_TEXT } from '../lib/issue-text.js';
 import type { AlertStateStore } from '../lib/state/types.js';
 
 /** The on-demand silence events (`aws lambda invoke --payload '{"silence": …}'`), as the CLI's `silence` commands. */
@@ -10,7 +10,7 @@ const silenceEvent = z.union([
     silence: z.strictObject({
       matcher: z.string(),
       for: z.optional(z.string()),
-      until: z.optional(z.iso.datetime({ offset: true })),
+      until: z.optional(offsetDateTime()),
       reason: z.optional(z.string()),
     }),
   }),

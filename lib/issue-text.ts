@@ -1,4 +1,5 @@
-import type { core } from 'zod/mini';
+import { ZodMiniISODateTime, type core } from 'zod/mini';
+import { _isoDateTime } from 'zod/v4/core';
 import { formatPath } from './format-path.js';
 
 /**
@@ -7,6 +8,15 @@ import { formatPath } from './format-path.js';
  * A message a schema sets itself (a refine's) wins. The input is read here, never printed.
  */
 export const WITH_ISSUE_TEXT: core.ParseContext<core.$ZodIssue> = { error: issueText };
+
+/**
+ * An ISO 8601 date-time with an offset (`2026-11-22T09:00:00Z`): `z.iso.datetime({ offset: true })`, built
+ * from its named parts because `z.iso` is a namespace that brings every ISO schema (date, time, duration)
+ * into a bundle. Its issue is worded below.
+ */
+export function offsetDateTime(): ZodMiniISODateTime {
+  return _isoDateTime(ZodMiniISODateTime, { offset: true });
+}
 
 /** An English sentence for a schema issue, from its code. */
 export function issueText(issue: core.$ZodRawIssue): string | undefined {
