@@ -10,5 +10,7 @@ export default defineConfig({
     // validation engine (test/infra/fixtures.ts now leaves that to app.test.ts). Several times the worst seen:
     hookTimeout: 30_000,
     pool: 'forks',
+    // Removes the temp directories each file made (test/helpers/temp-dir.ts).
+    setupFiles: ['test/helpers/setup.ts'],
   },
 });

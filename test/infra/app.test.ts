@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -8,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp, readReservedConcurrency } from '../../infra/create-app.js';
 import { ConfigError } from '../../lib/errors.js';
 import { FULL, SYNTH_TIMEOUT, buildStack } from './fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ describe('the CDK app', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'app-test-'));
+    dir = await tempDir('app-test-');
   });
 
   it('synthesizes budgets.example.yaml offline: cdk-nag passes, no lookups, one rule per schedule', { timeout: SYNTH_TIMEOUT }, async () => {
@@ -116,7 +116,7 @@ describe('context reservedConcurrency', () => {
 
   it('fails synth on -c reservedConcurrency=abc before anything reaches the template', async () => {
     // Prepare
-    const dir = await mkdtemp(join(tmpdir(), 'app-test-'));
+    const dir = await tempDir('app-test-');
 
     // Act
     const error: unknown = await createApp({
@@ -133,7 +133,7 @@ describe('context reservedConcurrency', () => {
 
   it('passes a valid value to the function', async () => {
     // Prepare
-    const dir = await mkdtemp(join(tmpdir(), 'app-test-'));
+    const dir = await tempDir('app-test-');
 
     // Act
     const { stack } = await createApp({

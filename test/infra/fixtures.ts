@@ -5,6 +5,7 @@ import { validateBudgets, type BudgetsConfig } from '../../lib/config.js';
 import { BudgetAlertsStack } from '../../infra/budget-alerts-stack.js';
 import type { BudgetAlertsProps } from '../../infra/budget-alerts.js';
 import { FULL_WIDTH } from '../../infra/dashboard.js';
+import { tempDirSync } from '../helpers/temp-dir.js';
 
 const { VALIDATE_AGAINST_DEFAULT_RULES } = cx_api;
 
@@ -61,6 +62,7 @@ export function buildStack(
   { validate = false }: { validate?: boolean } = {},
 ): BudgetAlertsStack {
   const app = new App({
+    outdir: tempDirSync('cdk.out-'),
     builtinCloudFormationValidation: validate,
     context: { 'aws:cdk:bundling-stacks': [], ...(validate && { [VALIDATE_AGAINST_DEFAULT_RULES]: true }) },
   });

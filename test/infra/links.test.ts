@@ -6,6 +6,7 @@ import { addStateTable } from '../../infra/state-table.js';
 import { addAlertTopics } from '../../infra/topics.js';
 import { addSnoozeLinks, attachSnoozeLinks } from '../../infra/links.js';
 import { FULL, MINIMAL, buildStack, functionStatements, logicalIdOf } from './fixtures.js';
+import { tempDirSync } from '../helpers/temp-dir.js';
 
 type Json = Record<string, unknown>;
 type Resource = { Properties: Json; DeletionPolicy?: string };
@@ -168,7 +169,7 @@ describe('snooze link props', () => {
 describe('attachSnoozeLinks', () => {
   it('sets SNOOZE_LINK_URL and SNOOZE_LINK_SECRET_ARN on a function and grants the secret read beside them', () => {
     // Prepare
-    const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }), 'Parts');
+    const stack = new Stack(new App({ outdir: tempDirSync('cdk.out-'), builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }), 'Parts');
     const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('export const handler = () => {};') });
     const links = addSnoozeLinks(stack, {
       projectRoot: process.cwd(),

@@ -6,12 +6,13 @@ import { addStateTable, attachStateTable } from '../../infra/state-table.js';
 import { addAlertTopics, attachAlertTopics } from '../../infra/topics.js';
 import { FUNCTION_ENV, STATE_TABLE_KEYS } from '../../lib/deployment.js';
 import { CUSTOMER_KEY_ARN, MINIMAL } from './fixtures.js';
+import { tempDirSync } from '../helpers/temp-dir.js';
 
 type Json = Record<string, unknown>;
 
 /** A bare stack (see buildStack on the validation engine). */
 function bareStack(id: string): Stack {
-  return new Stack(new App({ builtinCloudFormationValidation: false }), id);
+  return new Stack(new App({ outdir: tempDirSync('cdk.out-'), builtinCloudFormationValidation: false }), id);
 }
 
 /** A bare stack with a plain function: what a second function of the construct would start from. */

@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkAccounts, type CheckDeps } from '../../lib/check.js';
@@ -9,6 +7,7 @@ import { createHttpClient } from '../../lib/providers/http.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { createFileStore } from '../../lib/state/file-store.js';
 import { recordingPublisher, threeAccounts } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 
@@ -25,7 +24,7 @@ describe('a quiet check of UTC accounts', () => {
     sandbox = await startSandbox({ now: NOW, accounts: threeAccounts(50) });
     deps = {
       http: createHttpClient({ retries: 0 }),
-      store: createFileStore(join(await mkdtemp(join(tmpdir(), 'check-icu-')), 'state.json'), { now: () => NOW }),
+      store: createFileStore(join(await tempDir('check-icu-'), 'state.json'), { now: () => NOW }),
       publisher: recordingPublisher(),
       resolveKey: createKeyResolver({
         env: { VID: sandbox.keyOf('vid'), IMG: sandbox.keyOf('img'), API: sandbox.keyOf('api') },

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkAccounts, type CheckDeps } from '../../lib/check.js';
@@ -12,6 +11,7 @@ import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { createFileStore } from '../../lib/state/file-store.js';
 import type { AlertStateStore } from '../../lib/state/types.js';
 import { recordingPublisher, threeAccounts } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 
@@ -48,7 +48,7 @@ describe('checkAccounts', () => {
 
   beforeEach(async () => {
     sandbox.clearFaults();
-    statePath = join(await mkdtemp(join(tmpdir(), 'check-')), 'state.json');
+    statePath = join(await tempDir('check-'), 'state.json');
   });
 
   const deps = (publisher: AlertPublisher, extra: Partial<CheckDeps> = {}): CheckDeps => ({

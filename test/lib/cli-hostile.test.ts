@@ -1,6 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, symlink, writeFile, lstat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, symlink, writeFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { main } from '../../lib/cli.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // Inputs a hostile or careless user gives the CLI (issue 9): each gets exit 2 or a per-account error
 // that names it, within bounded time and memory, with nothing lost and no key shown.
@@ -19,7 +19,7 @@ const capture = (env: Record<string, string> = {}) => captureIo(env, NOW);
 
 let dir: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cli-hostile-'));
+  dir = await tempDir('cli-hostile-');
 });
 
 describe('a hostile budgets file', () => {
@@ -235,7 +235,7 @@ describe('CLI processes sharing one state file', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ now: NOW, enforceRateLimits: false, latencyMs: 20, accounts: threeAccounts(80) });
-    const base = await mkdtemp(join(tmpdir(), 'cli-procs-'));
+    const base = await tempDir('cli-procs-');
     config = join(base, 'budgets.yaml');
     await writeFile(
       config,
@@ -257,7 +257,7 @@ describe('CLI processes sharing one state file', { timeout: 240_000 }, () => {
   // What one run alone sends.
   let due = 0;
   beforeAll(async () => {
-    due = keysOf((await cli(join(await mkdtemp(join(tmpdir(), 'cli-due-')), 'state.json'), '--dry-run')).stdout).length;
+    due = keysOf((await cli(join(await tempDir('cli-due-'), 'state.json'), '--dry-run')).stdout).length;
   });
 
   it('sends each alert once across 10 pairs of concurrent processes', async () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli.js';
@@ -7,6 +6,7 @@ import type { Report } from '../../lib/report.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 const HOUR = 3_600_000;
@@ -24,7 +24,7 @@ describe('budget-alerts silence', () => {
   });
   afterAll(() => sandbox?.close());
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cli-silence-'));
+    dir = await tempDir('cli-silence-');
     config = join(dir, 'budgets.yaml');
     state = join(dir, 'state.json');
     await writeFile(

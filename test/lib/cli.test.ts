@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { main, type CliIo } from '../../lib/cli.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 
@@ -31,7 +31,7 @@ describe('budget-alerts check', () => {
 
   beforeEach(async () => {
     sandbox.clearFaults();
-    dir = await mkdtemp(join(tmpdir(), 'cli-test-'));
+    dir = await tempDir('cli-test-');
     configPath = join(dir, 'budgets.yaml');
     await writeFile(
       configPath,
@@ -201,7 +201,7 @@ describe('bad budgets files', () => {
     ['no accounts', 'accounts: []\n', 'accounts'],
   ])('%s: exit 2, stderr names the file and the field path', async (_name, text, path) => {
     // Prepare
-    const dir = await mkdtemp(join(tmpdir(), 'bad-config-'));
+    const dir = await tempDir('bad-config-');
     const file = join(dir, 'budgets.yaml');
     await writeFile(file, text);
     const check = capture({ K: 'x' });
@@ -247,7 +247,7 @@ describe('budget-alerts schema, validate, and the bin', () => {
   });
 
   it('runs as a real process through the bin entry without a build step', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bin-'));
+    const dir = await tempDir('bin-');
     const file = join(dir, 'budgets.yaml');
     await writeFile(file, 'accounts:\n  - id: a\n    provider: pixelcut\n    apiKey: { env: K }\n');
 

@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli.js';
@@ -9,6 +8,7 @@ import type { Report } from '../../lib/report.js';
 import { startSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { captureIo } from '../helpers/cli.js';
 import { threeAccounts } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const START = new Date('2026-11-08T00:00:00Z');
 const HOUR = 3_600_000;
@@ -30,7 +30,7 @@ describe('budget-alerts digest after a replayed week', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ now: START, enforceRateLimits: false, accounts: threeAccounts(80) });
-    dir = await mkdtemp(join(tmpdir(), 'digest-'));
+    dir = await tempDir('digest-');
     config = join(dir, 'budgets.yaml');
     state = join(dir, 'state.json');
     await writeFile(

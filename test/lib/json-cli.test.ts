@@ -1,13 +1,13 @@
 // The json provider end to end, through `budget-alerts check` (lib/cli.ts): what a broken endpoint does
 // to the exit code and the report, and where a key echoed back by a vendor could surface — stdout,
 // stderr, the report, the alert texts, the state file — and that it surfaces nowhere.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../lib/cli.js';
 import { startSandbox, type Fault, type Sandbox } from '../../lib/sandbox/index.js';
 import { recordingServer } from './providers/helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 const START = new Date('2026-11-01T00:00:00Z');
@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(async () => {
   sandbox.clearFaults();
-  dir = await mkdtemp(join(tmpdir(), 'json-cli-'));
+  dir = await tempDir('json-cli-');
 });
 
 async function run(endpoint: string, extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string; state: string }> {

@@ -9,13 +9,13 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventEmitter } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../lib/cli.js';
 import type { SecretInput } from '../../lib/cli-io.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SECRET = 'pictai_s3cr3t-VALUE-0123456789';
 
@@ -68,7 +68,7 @@ describe('budget-alerts keys', () => {
   let config: string;
 
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'keys-cli-'));
+    const dir = await tempDir('keys-cli-');
     config = join(dir, 'budgets.yaml');
     await writeFile(
       config,
@@ -219,7 +219,7 @@ describe('budget-alerts keys', () => {
 
     it('asks in batches of 50 names and follows NextToken', async () => {
       // Prepare: 120 accounts with their own parameters
-      const dir = await mkdtemp(join(tmpdir(), 'keys-many-'));
+      const dir = await tempDir('keys-many-');
       const many = join(dir, 'many.yaml');
       const ids = Array.from({ length: 120 }, (_, i) => `acct-${i}`);
       await writeFile(many, `accounts:\n${ids.map((id) => `  - { id: ${id}, provider: pictory, apiKey: { ssm: /k/${id} } }`).join('\n')}\n`);

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../lib/alerts/types.js';
@@ -10,6 +9,7 @@ import { createKeyResolver } from '../../lib/keys.js';
 import { createHttpClient } from '../../lib/providers/http.js';
 import { startSandbox, type Sandbox, type SandboxAccountSpec } from '../../lib/sandbox/index.js';
 import { createFileStore } from '../../lib/state/file-store.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // A 30-day month (November 2026) checked every hour, then December every six hours.
 const NOV = new Date('2026-11-01T00:00:00Z');
@@ -99,7 +99,7 @@ describe('a month replayed at hourly checks', () => {
     // Simulated hours pass in milliseconds: real-time per-second rate limits do not apply to a replay.
     sandbox = await startSandbox({ now: NOV, accounts: ACCOUNTS, enforceRateLimits: false });
     config = parseBudgets(budgets(sandbox), 'replay.yaml');
-    statePath = join(await mkdtemp(join(tmpdir(), 'replay-')), 'state.json');
+    statePath = join(await tempDir('replay-'), 'state.json');
     const env = { VID_KEY: sandbox.keyOf('vid'), API_KEY: sandbox.keyOf('api'), IMG_KEY: sandbox.keyOf('img'), WOBBLE_KEY: sandbox.keyOf('wobble') };
     const http = createHttpClient({ limits: { pixelcut: { perSecond: Number.POSITIVE_INFINITY } } });
     deps = (at) => ({

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StateError } from '../../../lib/errors.js';
 import { withFileLock } from '../../../lib/state/file-lock.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 /** A run "killed" after `after` file-system calls: the call takes effect, and the run never goes on. */
 const crash = vi.hoisted(() => ({ after: Infinity, calls: 0, frozen: false }));
@@ -41,7 +42,7 @@ describe('the state file lock', () => {
   let dir: string;
   let lock: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'file-lock-'));
+    dir = await tempDir('file-lock-');
     lock = join(dir, 'state.json.lock');
   });
   afterEach(async () => {

@@ -1,13 +1,13 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StateError } from '../../../lib/errors.js';
 import { createFileStore } from '../../../lib/state/file-store.js';
 import { describeStoreContract, NOW, record } from './store-contract.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 describeStoreContract('the JSON-file store', async () => {
-  const path = join(await mkdtemp(join(tmpdir(), 'state-contract-')), 'state.json');
+  const path = join(await tempDir('state-contract-'), 'state.json');
   return () => createFileStore(path, { now: () => NOW });
 });
 
@@ -15,7 +15,7 @@ describe('createFileStore', () => {
   let dir: string;
   let path: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'state-test-'));
+    dir = await tempDir('state-test-');
     path = join(dir, 'nested', 'state.json');
   });
 
