@@ -107,4 +107,24 @@ describe('quiet hours across two nights (Berlin, with the DST change)', () => {
       'email:ops@example.com: budget.forecast firing warning',
     ]);
   });
+
+  it('holds an alert once per night: later quiet runs neither write it again nor move when it was held', async () => {
+    // Prepare: vid low all night; a store that counts what each run holds.
+    const http: HttpClient = { getJson: async () => ({ status: 200, body: { credits_remaining: 80 }, headers: new Headers() }) };
+    const publisher: AlertPublisher = { publish: async () => undefined, publishGroup: async () => undefined };
+    const memory = createMemoryStore();
+    const holds: string[][] = [];
+    const store = { ...memory, hold: async (items: Parameters<typeof memory.hold>[0]) => (holds.push(items.map((h) => `${h.target} ${h.key}`)), memory.hold(items)) };
+    const vidOnly = { ...config, accounts: config.accounts.filter((a) => a.id === 'vid') };
+
+    // Act: three runs in the night (22:00 to 07:00 Berlin, UTC+1 in November).
+    for (const iso of ['2026-11-10T21:30:00Z', '2026-11-10T23:00:00Z', '2026-11-11T03:00:00Z']) {
+      await checkAccounts({ http, store, publisher, resolveKey: async (a) => a.id, targets: [night] }, vidOnly, new Date(iso));
+    }
+
+    // Assess
+    expect(holds).toEqual([['email:ops@example.com vid/balance.low'], [], []]);
+    const { held } = await memory.load(['vid']);
+    expect(held.map((h) => h.heldAt)).toEqual(['2026-11-10T21:30:00.000Z']);
+  });
 });

@@ -32,7 +32,7 @@ describe('the node:https transport', () => {
   let server: Server;
   let url: string;
   let certFile: string;
-  const seen: { headers: IncomingHttpHeaders; servername: string | false; socket: unknown }[] = [];
+  const seen: { headers: IncomingHttpHeaders; servername: string | false | null; socket: unknown }[] = [];
 
   beforeAll(async () => {
     const dir = await tempDir('tls-');
