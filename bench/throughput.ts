@@ -10,6 +10,7 @@ import { DEFAULT_VENDOR_LIMITS } from '../lib/providers/index.js';
 import { throughputBound, type CheckLimits, type ThroughputBound } from './lib/bound.js';
 import { bundleLikeLambda, scratchDir } from './lib/build.js';
 import type { ChildReport } from './lib/check-child.js';
+import type { RequestSummary } from './lib/sandbox-child.js';
 import { flag, isMain, runMain } from './lib/main.js';
 import { ROOT, startRemoteSandbox, type RemoteSandbox } from './lib/sandbox-process.js';
 import { formatMb, formatMs, formatRatio, median, printTable, verdict } from './lib/stats.js';
@@ -63,6 +64,8 @@ export interface ThroughputRow {
   readonly sent: readonly number[];
   readonly errors: number;
   readonly retried: number;
+  /** How long the sandbox took per answer over the row's process (warm-up included): its 50 ms, its own work, CPU waits. */
+  readonly vendorAnswerMs: RequestSummary['answerMs'];
 }
 
 /** The limits a run uses: the defaults of lib/check.ts and lib/providers/http.ts, or an override. */
@@ -92,7 +95,11 @@ interface ChildOptions {
 }
 
 /** Runs the bundled check child against the sandbox, and checks that the sandbox saw the requests the bound assumes. */
-async function runChild(child: string, sandbox: RemoteSandbox, options: ChildOptions): Promise<ChildReport & { retried: number }> {
+async function runChild(
+  child: string,
+  sandbox: RemoteSandbox,
+  options: ChildOptions,
+): Promise<ChildReport & { retried: number; answerMs: RequestSummary['answerMs'] }> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     BENCH_URLS: JSON.stringify(sandbox.urls),
@@ -111,7 +118,7 @@ async function runChild(child: string, sandbox: RemoteSandbox, options: ChildOpt
   if (summary.total - retried !== expected) {
     throw new Error(`N=${options.n}: the sandbox answered ${summary.total - retried} requests with 200, the bound assumes ${expected}`);
   }
-  return { ...report, retried };
+  return { ...report, retried, answerMs: summary.answerMs };
 }
 
 /** Measures each size: runs with the given limits in a fresh process each, and the sequential baseline beside them. */
@@ -194,6 +201,7 @@ async function measureOne(
     sent: runs.map((r) => r.sent),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     retried: report.retried,
+    vendorAnswerMs: report.answerMs,
   });
   if (!large) return [row(report.runs, label)];
   return [row(report.runs.slice(0, 1), `${label}, first run`), row(report.runs.slice(1), `${label}, steady state`)];
@@ -208,7 +216,7 @@ export function cpuPerAccountMs(row: ThroughputRow): number {
 export function printThroughput(rows: readonly ThroughputRow[], title: string): void {
   printTable(
     title,
-    ['N', 'limits', 'heap', 'requests', 'alerts sent', 'lower bound', 'binding term', 'wall (median)', 'wall/bound', 'CPU', 'CPU/account', 'peak RSS', 'sequential', 'speedup'],
+    ['N', 'limits', 'heap', 'requests', 'alerts sent', 'lower bound', 'binding term', 'wall (median)', 'wall/bound', 'CPU', 'CPU/account', 'peak RSS', 'sequential', 'speedup', 'vendor answer (median / p90)'],
     rows.map((row) => {
       const wall = median(row.wallMs);
       const seq = median(row.sequentialMs);
@@ -228,6 +236,7 @@ export function printThroughput(rows: readonly ThroughputRow[], title: string): 
         formatMb(Math.max(...row.peakRssBytes)),
         row.sequentialMs.length === 0 ? '—' : `${row.sequentialEstimated ? '~' : ''}${formatMs(seq)}`,
         row.sequentialMs.length === 0 ? '—' : formatRatio(seq / wall),
+        row.vendorAnswerMs === undefined ? '—' : `${row.vendorAnswerMs.median.toFixed(1)} / ${row.vendorAnswerMs.p90.toFixed(1)} ms`,
       ];
     }),
   );

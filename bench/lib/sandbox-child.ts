@@ -1,5 +1,6 @@
 // A sandbox in its own process, so the vendors' CPU work does not share a core with the check being measured.
 // Driven over IPC by sandbox-process.ts.
+import { Server } from 'node:http';
 import { startSandbox, type Sandbox, type SandboxAccountSpec } from '../../lib/sandbox/index.js';
 import type { SpecJson } from './workload.js';
 
@@ -16,6 +17,11 @@ export interface RequestSummary {
   readonly byStatus: Record<string, number>;
   /** CPU time the sandbox process used since the last summary, in ms. */
   readonly cpuMs: number;
+  /**
+   * How long the sandbox took to answer, from a request's arrival to the end of its response (the latency
+   * it adds, plus its own work and waits for the CPU it shares with the check): median and 90th percentile, ms.
+   */
+  readonly answerMs: { readonly median: number; readonly p90: number } | undefined;
 }
 
 export function toSpec(json: SpecJson): SandboxAccountSpec {
@@ -24,6 +30,23 @@ export function toSpec(json: SpecJson): SandboxAccountSpec {
 
 let sandbox: Sandbox | undefined;
 let cpuSince = process.cpuUsage();
+let answerMs: number[] = [];
+
+// Every answer timed from the server's side, without touching the sandbox: this process serves nothing else.
+const emit = Server.prototype.emit;
+Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
+  if (event === 'request') {
+    const started = performance.now();
+    (args[1] as NodeJS.EventEmitter).once('finish', () => answerMs.push(performance.now() - started));
+  }
+  return Reflect.apply(emit, this, [event, ...args]) as boolean;
+} as typeof emit;
+
+function answerFigures(ms: number[]): RequestSummary['answerMs'] {
+  if (ms.length === 0) return undefined;
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, p90: sorted[Math.floor(sorted.length * 0.9)]! };
+}
 
 process.on('message', (message: ChildRequest) => {
   void handle(message).catch((error: unknown) => {
@@ -52,12 +75,14 @@ async function handle(message: ChildRequest): Promise<void> {
         byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
       }
       const cpu = process.cpuUsage(cpuSince);
+      const answered = answerFigures(answerMs);
       if (message.clear) {
         sandbox?.clearRequests();
         cpuSince = process.cpuUsage();
+        answerMs = [];
       }
       const cpuMs = (cpu.user + cpu.system) / 1_000;
-      process.send?.({ type: 'summary', summary: { total: requests.length, byRoute, byStatus, cpuMs } satisfies RequestSummary });
+      process.send?.({ type: 'summary', summary: { total: requests.length, byRoute, byStatus, cpuMs, answerMs: answered } satisfies RequestSummary });
       return;
     }
     case 'setNow':
