@@ -1,7 +1,9 @@
 // A sandbox in its own process, so the vendors' CPU work does not share a core with the check being measured.
 // Driven over IPC by sandbox-process.ts.
-import { Server } from 'node:http';
+import { subscribe } from 'node:diagnostics_channel';
+import type { ServerResponse } from 'node:http';
 import { startSandbox, type Sandbox, type SandboxAccountSpec } from '../../lib/sandbox/index.js';
+import { median, percentile } from './stats.js';
 import type { SpecJson } from './workload.js';
 
 export type ChildRequest =
@@ -32,20 +34,17 @@ let sandbox: Sandbox | undefined;
 let cpuSince = process.cpuUsage();
 let answerMs: number[] = [];
 
-// Every answer timed from the server's side, without touching the sandbox: this process serves nothing else.
-const emit = Server.prototype.emit;
-Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
-  if (event === 'request') {
-    const started = performance.now();
-    (args[1] as NodeJS.EventEmitter).once('finish', () => answerMs.push(performance.now() - started));
-  }
-  return Reflect.apply(emit, this, [event, ...args]) as boolean;
-} as typeof emit;
+// Every answer timed from the server's side through node:http's diagnostics channels, without touching the
+// sandbox: this process serves nothing else.
+const answerStarts = new WeakMap<ServerResponse, number>();
+subscribe('http.server.request.start', (message) => answerStarts.set((message as { response: ServerResponse }).response, performance.now()));
+subscribe('http.server.response.finish', (message) => {
+  const started = answerStarts.get((message as { response: ServerResponse }).response);
+  if (started !== undefined) answerMs.push(performance.now() - started);
+});
 
-function answerFigures(ms: number[]): RequestSummary['answerMs'] {
-  if (ms.length === 0) return undefined;
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, p90: sorted[Math.floor(sorted.length * 0.9)]! };
+function answerFigures(ms: readonly number[]): RequestSummary['answerMs'] {
+  return ms.length === 0 ? undefined : { median: median(ms), p90: percentile(ms, 90) };
 }
 
 process.on('message', (message: ChildRequest) => {

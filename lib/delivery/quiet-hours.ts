@@ -53,12 +53,13 @@ export function applyQuietHours(input: {
   const grouped = new Map<string, { change: Planned['change']; alert: Alert }[]>();
   for (const p of planned) {
     const isQuiet = quiet.has(p.target.id);
+    const alreadyHeld = heldKeys.get(p.target.id)?.has(p.alert.key) === true;
     if (isQuiet && p.alert.severity !== 'critical') {
       quieted.push(p);
       // Held once: holding it again each quiet run only rewrote the same item (a write unit per alert per run)
       // and moved its heldAt, from which it expires (HELD_RETENTION_DAYS), to the latest run.
-      if (heldKeys.get(p.target.id)?.has(p.alert.key) !== true) hold.push({ target: p.target.id, key: p.alert.key, account: p.alert.account, heldAt: now.toISOString(), alert: p.change.alert, ...(p.change.once !== undefined && { once: p.change.once }) });
-    } else if (!isQuiet && heldKeys.get(p.target.id)?.has(p.alert.key) === true) {
+      if (!alreadyHeld) hold.push({ target: p.target.id, key: p.alert.key, account: p.alert.account, heldAt: now.toISOString(), alert: p.change.alert, ...(p.change.once !== undefined && { once: p.change.once }) });
+    } else if (!isQuiet && alreadyHeld) {
       const group = grouped.get(p.target.id);
       if (group === undefined) grouped.set(p.target.id, [{ change: p.change, alert: p.alert }]);
       else group.push({ change: p.change, alert: p.alert });
