@@ -42,6 +42,7 @@ function ledgerType(kind: EventKind): LedgerType {
 /** A generic "Account API": credits, a paginated ledger, usage statistics and a summary, behind a Bearer JWT. */
 export class AccountApiSim implements VendorSim {
   readonly vendor = 'account-api' as const;
+  readonly memoizable = true;
   readonly credentialHeaders = ['authorization'] as const;
 
   constructor(private readonly world: World) {}

@@ -211,6 +211,7 @@ export const JSON_APIS: Readonly<Record<JsonApiVendor | 'json', JsonApi>> = {
 
 /** A credit API: GET its one path with its credential, get the balance in its documented shape. */
 export class JsonApiSim implements VendorSim {
+  readonly memoizable = true;
   readonly credentialHeaders: readonly string[];
   readonly credentialQuery: readonly string[];
   private readonly api: JsonApi;

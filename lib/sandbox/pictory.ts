@@ -47,6 +47,7 @@ function invalid(message: string, field: string): SandboxResponse {
 /** The Pictory API: AI-credit usage ledger by month and the current quota, behind Cloudflare. */
 export class PictorySim implements VendorSim {
   readonly vendor = 'pictory' as const;
+  readonly memoizable = true;
   readonly credentialHeaders = ['authorization'] as const;
 
   constructor(private readonly world: World) {}

@@ -16,6 +16,7 @@ export interface PixelcutOptions {
 /** The Pixelcut API: remaining credits behind an X-API-KEY, at most 5 requests per second per key. */
 export class PixelcutSim implements VendorSim {
   readonly vendor = 'pixelcut' as const;
+  readonly memoizable = false;
   readonly credentialHeaders = ['x-api-key'] as const;
   /** Per key, the real instants of the requests admitted within the last window. */
   private readonly admitted = new Map<string, number[]>();

@@ -33,6 +33,12 @@ export interface VendorSim {
   readonly credentialHeaders: readonly string[];
   /** Query parameters that carry the credential (redacted in the request log). */
   readonly credentialQuery?: readonly string[];
+  /**
+   * Whether an answer depends only on the request and the world (accounts and clock), so that the same
+   * request to an unchanged world may be answered with the bytes given before (lib/sandbox/memo.ts).
+   * False for a simulation with state of its own, such as a rate limiter.
+   */
+  readonly memoizable: boolean;
   identify(headers: Readonly<Record<string, string>>, query: URLSearchParams): Caller;
   handle(request: VendorRequest, caller: Caller): SandboxResponse;
   /** The vendor's own error answer for a status (used by injected faults). */

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { AccountApiSim } from './account-api.js';
 import { FaultBook, faultResponse } from './faults.js';
 import { JsonApiSim } from './json-apis.js';
+import { AnswerMemo } from './memo.js';
 import { PictorySim } from './pictory.js';
 import { PixelcutSim } from './pixelcut.js';
 import { jsonResponse, type SandboxResponse, type VendorSim } from './response.js';
@@ -17,6 +18,9 @@ import {
   type SandboxVendor,
 } from './types.js';
 import { World } from './world.js';
+
+/** Answer bodies the sandbox keeps for repeated requests to an unchanged world (a month of ledger is ~60 KB). */
+const MEMO_BYTES = 768 * 1024 * 1024;
 
 /** Headers that may carry a credential on any vendor: never recorded verbatim. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
@@ -56,6 +60,7 @@ function listen(server: Server, host: string): Promise<number> {
 class RunningSandbox implements Sandbox {
   readonly urls: Readonly<Record<SandboxVendor, string>>;
   private readonly faults = new FaultBook();
+  private readonly memo = new AnswerMemo(MEMO_BYTES);
   private log: RecordedRequest[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private closing: Promise<void> | undefined;
@@ -75,6 +80,7 @@ class RunningSandbox implements Sandbox {
 
   setNow(now: Date): void {
     this.world.setNow(now);
+    this.memo.clear();
   }
 
   keyOf(accountId: string): string {
@@ -91,14 +97,17 @@ class RunningSandbox implements Sandbox {
 
   addAccount(spec: SandboxAccountSpec): void {
     this.world.add(spec);
+    this.memo.clear();
   }
 
   topUp(accountId: string, amount: number, at?: Date): void {
     this.world.get(accountId).addTopUp(amount, (at ?? this.now()).getTime());
+    this.memo.clear();
   }
 
   setAutoReload(accountId: string, settings: { enabled: boolean; threshold: number; amount: number }): void {
     this.world.get(accountId).setAutoReload(settings, this.world.now);
+    this.memo.clear();
   }
 
   inject(rule: FaultRule): void {
@@ -165,14 +174,19 @@ class RunningSandbox implements Sandbox {
     }
     const delay = this.latencyMs + (fault?.kind === 'latency' ? fault.ms : 0);
     if (delay > 0 && !(await this.sleep(delay))) return;
+    const method = req.method ?? 'GET';
+    // Memoized only without a fault: a fault's answer (or its latency) belongs to this one request.
+    const memoKey = fault === undefined && sim.memoizable ? AnswerMemo.keyOf(method, req.url ?? '/', headers) : undefined;
     let response: SandboxResponse;
     try {
-      response =
-        (fault === undefined ? undefined : faultResponse(fault, sim, caller, headers)) ??
-        sim.handle(
-          { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, now: this.world.now },
-          caller,
-        );
+      const memoized = memoKey === undefined ? undefined : this.memo.get(memoKey);
+      if (memoized !== undefined) response = memoized;
+      else {
+        response =
+          (fault === undefined ? undefined : faultResponse(fault, sim, caller, headers)) ??
+          sim.handle({ method, path: url.pathname, query: url.searchParams, headers, now: this.world.now }, caller);
+        if (memoKey !== undefined) this.memo.set(memoKey, response);
+      }
     } catch (error) {
       // A throwing spec (e.g. a burn function returning NaN) is a test bug: say so in the answer.
       response = jsonResponse(500, { error: 'sandbox_error', message: error instanceof Error ? error.message : String(error) });
