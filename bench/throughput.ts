@@ -1,7 +1,8 @@
 // Check throughput against the sandbox with 50 ms per request and Pixelcut's 5 requests/s per key. Each
 // configuration runs in a fresh process on the bundled check (bench/lib/check-child.ts), as the Lambda runs it.
 // Run alone: npx tsx bench/throughput.ts [--sizes 10,100,1000,10000 | --sizes none] [--quick] [--sweep] [--child FILE]
-// (--child runs an already bundled check-child, e.g. a copy of an earlier build, for before/after side by side)
+// (--child runs an already bundled check-child, e.g. a copy of an earlier build, for before/after side by side;
+// --sandbox-rebuilds makes the sandbox rebuild every answer, as it did before it memoized them)
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,6 +57,8 @@ export interface ThroughputRow {
   readonly bound: ThroughputBound;
   readonly wallMs: readonly number[];
   readonly cpuMs: readonly number[];
+  /** The main thread's share of cpuMs (empty when not measured: not Linux, or an older child). */
+  readonly mainThreadCpuMs: readonly number[];
   readonly sequentialMs: readonly number[];
   readonly sequentialEstimated: boolean;
   /** Each run's peak RSS (the kernel's high-water mark over the run). */
@@ -66,6 +69,8 @@ export interface ThroughputRow {
   readonly retried: number;
   /** How long the sandbox took per answer over the row's process (warm-up included): its 50 ms, its own work, CPU waits. */
   readonly vendorAnswerMs: RequestSummary['answerMs'];
+  /** The sandbox process's CPU per account checked over the row's process (warm-up included): work on the CPUs the check shares. */
+  readonly vendorCpuPerAccountMs: number;
 }
 
 /** The limits a run uses: the defaults of lib/check.ts and lib/providers/http.ts, or an override. */
@@ -99,7 +104,7 @@ async function runChild(
   child: string,
   sandbox: RemoteSandbox,
   options: ChildOptions,
-): Promise<ChildReport & { retried: number; answerMs: RequestSummary['answerMs'] }> {
+): Promise<ChildReport & { retried: number; answerMs: RequestSummary['answerMs']; vendorCpuPerAccountMs: number }> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     BENCH_URLS: JSON.stringify(sandbox.urls),
@@ -118,7 +123,8 @@ async function runChild(
   if (summary.total - retried !== expected) {
     throw new Error(`N=${options.n}: the sandbox answered ${summary.total - retried} requests with 200, the bound assumes ${expected}`);
   }
-  return { ...report, retried, answerMs: summary.answerMs };
+  const accounts = (options.warmupN ?? 0) + options.runs * options.n;
+  return { ...report, retried, answerMs: summary.answerMs, vendorCpuPerAccountMs: summary.cpuMs / accounts };
 }
 
 /** Measures each size: runs with the given limits in a fresh process each, and the sequential baseline beside them. */
@@ -130,12 +136,20 @@ export async function measureThroughput(options: {
   log?: (line: string) => void;
   /** A check-child bundled earlier, instead of bundling today's code. */
   child?: string;
+  /** False: the sandbox rebuilds every answer, as it did before it memoized them. @default true */
+  sandboxMemo?: boolean;
 }): Promise<ThroughputRow[]> {
   const log = options.log ?? ((line: string) => console.error(line));
   const maxN = Math.max(...options.sizes);
   const child = options.child ?? join(await scratchDir('throughput'), 'check-child.mjs');
   if (options.child === undefined) await bundleLikeLambda(join(ROOT, 'bench/lib/check-child.ts'), child);
-  const sandbox = await startRemoteSandbox({ now: BENCH_NOW, latencyMs: LATENCY_MS, enforceRateLimits: true, accounts: benchSpecs(maxN) });
+  const sandbox = await startRemoteSandbox({
+    now: BENCH_NOW,
+    latencyMs: LATENCY_MS,
+    enforceRateLimits: true,
+    memoize: options.sandboxMemo ?? true,
+    accounts: benchSpecs(maxN),
+  });
   const rows: ThroughputRow[] = [];
   try {
     // The sandbox simulates each account's month on first use: once for every account, before anything is measured.
@@ -178,7 +192,7 @@ async function measureOne(
     heap,
   });
   const label = override?.label ?? 'defaults';
-  report.runs.forEach((run, r) => log(`  N=${n} ${label} run ${r + 1}: ${formatMs(run.wallMs)} (CPU ${formatMs(run.cpuMs)}, ${run.sent} alerts sent)`));
+  report.runs.forEach((run, r) => log(`  N=${n} ${label} run ${r + 1}: ${formatMs(run.wallMs)} (CPU ${formatMs(run.cpuMs)}${run.mainThreadCpuMs === undefined ? '' : `, main thread ${formatMs(run.mainThreadCpuMs)}`}, ${run.sent} alerts sent)`));
   // The sequential baseline (one account after another) does not depend on the limits: measured once per sample size.
   const sampleN = options.sequential === 'quick' || large ? Math.min(n, 100) : n;
   let sequential = sequentialOf.get(sampleN);
@@ -195,6 +209,7 @@ async function measureOne(
     bound,
     wallMs: runs.map((r) => r.wallMs),
     cpuMs: runs.map((r) => r.cpuMs),
+    mainThreadCpuMs: runs.flatMap((r) => (r.mainThreadCpuMs === undefined ? [] : [r.mainThreadCpuMs])),
     sequentialMs: (sequential ?? []).map((ms) => (ms * n) / sampleN),
     sequentialEstimated: sampleN < n,
     peakRssBytes: runs.map((r) => r.peakRssBytes),
@@ -202,6 +217,7 @@ async function measureOne(
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     retried: report.retried,
     vendorAnswerMs: report.answerMs,
+    vendorCpuPerAccountMs: report.vendorCpuPerAccountMs,
   });
   if (!large) return [row(report.runs, label)];
   return [row(report.runs.slice(0, 1), `${label}, first run`), row(report.runs.slice(1), `${label}, steady state`)];
@@ -216,7 +232,7 @@ export function cpuPerAccountMs(row: ThroughputRow): number {
 export function printThroughput(rows: readonly ThroughputRow[], title: string): void {
   printTable(
     title,
-    ['N', 'limits', 'heap', 'requests', 'alerts sent', 'lower bound', 'binding term', 'wall (median)', 'wall/bound', 'CPU', 'CPU/account', 'peak RSS', 'sequential', 'speedup', 'vendor answer (median / p90)'],
+    ['N', 'limits', 'heap', 'requests', 'alerts sent', 'lower bound', 'binding term', 'wall (median)', 'wall/bound', 'CPU', 'CPU/account', 'main thread/account', 'peak RSS', 'sequential', 'speedup', 'vendor answer (median / p90)', 'sandbox CPU/account'],
     rows.map((row) => {
       const wall = median(row.wallMs);
       const seq = median(row.sequentialMs);
@@ -233,10 +249,12 @@ export function printThroughput(rows: readonly ThroughputRow[], title: string): 
         formatRatio(wall / row.bound.boundMs),
         formatMs(median(row.cpuMs)),
         formatMs(cpuPerAccountMs(row)),
+        row.mainThreadCpuMs.length === 0 ? '—' : formatMs(median(row.mainThreadCpuMs) / row.n),
         formatMb(Math.max(...row.peakRssBytes)),
         row.sequentialMs.length === 0 ? '—' : `${row.sequentialEstimated ? '~' : ''}${formatMs(seq)}`,
         row.sequentialMs.length === 0 ? '—' : formatRatio(seq / wall),
         row.vendorAnswerMs === undefined ? '—' : `${row.vendorAnswerMs.median.toFixed(1)} / ${row.vendorAnswerMs.p90.toFixed(1)} ms`,
+        formatMs(row.vendorCpuPerAccountMs),
       ];
     }),
   );
@@ -278,7 +296,7 @@ export function throughputTargets(rows: readonly ThroughputRow[]): { target: str
 
 /** The throughput part of `npm run bench`. */
 export async function runThroughput(
-  argv: { quick?: boolean; sweep?: boolean; sizes?: readonly number[]; child?: string } = {},
+  argv: { quick?: boolean; sweep?: boolean; sizes?: readonly number[]; child?: string; sandboxMemo?: boolean } = {},
 ): Promise<ThroughputRow[]> {
   const sizes = argv.sizes ?? [10, 100, 1_000, LARGE_N];
   const rows =
@@ -290,6 +308,7 @@ export async function runThroughput(
           repeats: (n) => (n >= LARGE_N ? 2 : 5),
           sequential: argv.quick ? 'quick' : 'full',
           ...(argv.child !== undefined && { child: resolve(argv.child) }),
+          ...(argv.sandboxMemo !== undefined && { sandboxMemo: argv.sandboxMemo }),
         });
   if (rows.length > 0) {
     printThroughput(rows, `Check throughput: sandbox latency ${LATENCY_MS} ms/request, Pixelcut 5 req/s per key, in-memory state, no-op publisher, bundled code`);
@@ -312,6 +331,7 @@ export async function runThroughput(
       repeats: () => 3,
       sequential: 'none',
       ...(argv.child !== undefined && { child: resolve(argv.child) }),
+      ...(argv.sandboxMemo !== undefined && { sandboxMemo: argv.sandboxMemo }),
     });
     printThroughput(sweep, 'Sweep at N = 1,000: account concurrency C, per-vendor concurrency v');
   }
@@ -323,6 +343,7 @@ if (isMain(import.meta.url)) {
     runThroughput({
       quick: flag('quick') !== undefined,
       sweep: flag('sweep') !== undefined,
+      ...(flag('sandbox-rebuilds') !== undefined && { sandboxMemo: false }),
       ...(flag('child') !== undefined && { child: flag('child')! }),
       ...(flag('sizes') !== undefined && { sizes: flag('sizes') === 'none' ? [] : flag('sizes')!.split(',').map(Number) }),
     }),

@@ -7,7 +7,7 @@ import { median, percentile } from './stats.js';
 import type { SpecJson } from './workload.js';
 
 export type ChildRequest =
-  | { type: 'start'; now: string; latencyMs: number; enforceRateLimits: boolean; accounts: SpecJson[] }
+  | { type: 'start'; now: string; latencyMs: number; enforceRateLimits: boolean; memoize: boolean; accounts: SpecJson[] }
   | { type: 'summary'; clear: boolean }
   | { type: 'setNow'; now: string }
   | { type: 'close' };
@@ -60,6 +60,7 @@ async function handle(message: ChildRequest): Promise<void> {
         now: new Date(message.now),
         latencyMs: message.latencyMs,
         enforceRateLimits: message.enforceRateLimits,
+        memoize: message.memoize,
         accounts: message.accounts.map(toSpec),
       });
       process.send?.({ type: 'started', urls: sandbox.urls });

@@ -20,6 +20,8 @@ export async function startRemoteSandbox(options: {
   now: Date;
   latencyMs: number;
   enforceRateLimits: boolean;
+  /** Default true: answers memoized while the world is unchanged (SandboxOptions.memoize). */
+  memoize?: boolean;
   accounts: readonly SpecJson[];
 }): Promise<RemoteSandbox> {
   const child = fork(resolve(ROOT, 'bench/lib/sandbox-child.ts'), [], {
@@ -57,6 +59,7 @@ export async function startRemoteSandbox(options: {
       now: options.now.toISOString(),
       latencyMs: options.latencyMs,
       enforceRateLimits: options.enforceRateLimits,
+      memoize: options.memoize ?? true,
       accounts: [...options.accounts],
     },
     'started',

@@ -60,7 +60,6 @@ function listen(server: Server, host: string): Promise<number> {
 class RunningSandbox implements Sandbox {
   readonly urls: Readonly<Record<SandboxVendor, string>>;
   private readonly faults = new FaultBook();
-  private readonly memo = new AnswerMemo(MEMO_BYTES);
   private log: RecordedRequest[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private closing: Promise<void> | undefined;
@@ -70,6 +69,7 @@ class RunningSandbox implements Sandbox {
     private readonly servers: readonly Server[],
     urls: Record<SandboxVendor, string>,
     private readonly latencyMs: number,
+    private readonly memo: AnswerMemo | undefined,
   ) {
     this.urls = Object.freeze({ ...urls });
   }
@@ -80,7 +80,7 @@ class RunningSandbox implements Sandbox {
 
   setNow(now: Date): void {
     this.world.setNow(now);
-    this.memo.clear();
+    this.memo?.clear();
   }
 
   keyOf(accountId: string): string {
@@ -97,17 +97,17 @@ class RunningSandbox implements Sandbox {
 
   addAccount(spec: SandboxAccountSpec): void {
     this.world.add(spec);
-    this.memo.clear();
+    this.memo?.clear();
   }
 
   topUp(accountId: string, amount: number, at?: Date): void {
     this.world.get(accountId).addTopUp(amount, (at ?? this.now()).getTime());
-    this.memo.clear();
+    this.memo?.clear();
   }
 
   setAutoReload(accountId: string, settings: { enabled: boolean; threshold: number; amount: number }): void {
     this.world.get(accountId).setAutoReload(settings, this.world.now);
-    this.memo.clear();
+    this.memo?.clear();
   }
 
   inject(rule: FaultRule): void {
@@ -176,16 +176,16 @@ class RunningSandbox implements Sandbox {
     if (delay > 0 && !(await this.sleep(delay))) return;
     const method = req.method ?? 'GET';
     // Memoized only without a fault: a fault's answer (or its latency) belongs to this one request.
-    const memoKey = fault === undefined && sim.memoizable ? AnswerMemo.keyOf(method, req.url ?? '/', headers) : undefined;
+    const memoKey = fault === undefined && sim.memoizable && this.memo !== undefined ? AnswerMemo.keyOf(method, req.url ?? '/', headers) : undefined;
     let response: SandboxResponse;
     try {
-      const memoized = memoKey === undefined ? undefined : this.memo.get(memoKey);
+      const memoized = memoKey === undefined ? undefined : this.memo?.get(memoKey);
       if (memoized !== undefined) response = memoized;
       else {
         response =
           (fault === undefined ? undefined : faultResponse(fault, sim, caller, headers)) ??
           sim.handle({ method, path: url.pathname, query: url.searchParams, headers, now: this.world.now }, caller);
-        if (memoKey !== undefined) this.memo.set(memoKey, response);
+        if (memoKey !== undefined) this.memo?.set(memoKey, response);
       }
     } catch (error) {
       // A throwing spec (e.g. a burn function returning NaN) is a test bug: say so in the answer.
@@ -271,6 +271,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
     throw error;
   }
-  sandbox = new RunningSandbox(world, servers, urls, latencyMs);
+  sandbox = new RunningSandbox(world, servers, urls, latencyMs, options.memoize === false ? undefined : new AnswerMemo(MEMO_BYTES));
   return sandbox;
 }

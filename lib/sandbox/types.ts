@@ -167,4 +167,9 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Default '127.0.0.1'. */
   host?: string;
+  /**
+   * Default true: a repeated request to an unchanged world is answered with the bytes given before (see
+   * VendorSim.memoizable); false rebuilds every answer (benchmarks compare the two side by side).
+   */
+  memoize?: boolean;
 }

@@ -45,7 +45,7 @@ describe('AnswerMemo', () => {
   });
 });
 
-describe('a sandbox answering the same request twice', () => {
+describe.each([true, false])('a sandbox answering the same request twice (memoize: %s)', (memoize) => {
   let sandbox: Sandbox | undefined;
   afterEach(async () => {
     await sandbox?.close();
@@ -55,6 +55,7 @@ describe('a sandbox answering the same request twice', () => {
   async function start(): Promise<Sandbox> {
     sandbox = await startSandbox({
       now: NOW,
+      memoize,
       accounts: [
         { id: 'video', vendor: 'pictory', start: MAY, openingBalance: 500, monthlyAllowance: 500, burnPerHour: 0.5 },
         { id: 'chat', vendor: 'account-api', start: MAY, openingBalance: 300, burnPerHour: 0.25 },
