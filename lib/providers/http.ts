@@ -162,6 +162,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return { getJson: (request) => getJson(settings, gates, request) };
 }
 
+/** Resolves once the I/O callbacks already due have run (setImmediate: the event loop's check phase). */
+function afterPendingIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** What one attempt came to. */
 type AttemptResult = TransportResult;
 
@@ -185,6 +190,9 @@ async function getJson(settings: Settings, gates: VendorGates, request: JsonRequ
   for (let n = 1; n <= attempts; n += 1) {
     const ctx = context(url === request.url ? request : { ...request, url });
     const result = await attempt(settings, gates, ctx.request);
+    // The vendor's slot is free again; reading the answer waits until the other answers that arrived with it
+    // have freed theirs too, so that their next requests go out before any of them is parsed.
+    await afterPendingIo();
     last = result;
     if (result.kind === 'deadline') throw deadlineError(ctx, n);
     const next = decide(settings, ctx, result, n);
