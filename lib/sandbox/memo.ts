@@ -21,6 +21,15 @@ export class AnswerMemo {
     return key;
   }
 
+  /** The answer kept for `key`, or the one `build` makes (kept for next time). */
+  answer(key: string, build: () => SandboxResponse): SandboxResponse {
+    const kept = this.answers.get(key);
+    if (kept !== undefined) return kept;
+    const built = build();
+    this.set(key, built);
+    return built;
+  }
+
   get(key: string): SandboxResponse | undefined {
     return this.answers.get(key);
   }

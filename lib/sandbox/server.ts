@@ -155,11 +155,12 @@ class RunningSandbox implements Sandbox {
     const headers = flattenHeaders(req.headers);
     const caller = sim.identify(headers, url.searchParams);
     const fault = this.faults.take(sim.vendor, url.pathname, caller.accountId);
+    const method = req.method ?? 'GET';
     const record = (status: number): void => {
       this.log.push({
         vendor: sim.vendor,
         ...(caller.accountId === undefined ? {} : { accountId: caller.accountId }),
-        method: req.method ?? 'GET',
+        method,
         path: url.pathname,
         query: redactQuery(url.searchParams, sim.credentialQuery ?? []),
         status,
@@ -174,19 +175,14 @@ class RunningSandbox implements Sandbox {
     }
     const delay = this.latencyMs + (fault?.kind === 'latency' ? fault.ms : 0);
     if (delay > 0 && !(await this.sleep(delay))) return;
-    const method = req.method ?? 'GET';
+    const answer = (): SandboxResponse =>
+      (fault === undefined ? undefined : faultResponse(fault, sim, caller, headers)) ??
+      sim.handle({ method, path: url.pathname, query: url.searchParams, headers, now: this.world.now }, caller);
     // Memoized only without a fault: a fault's answer (or its latency) belongs to this one request.
-    const memoKey = fault === undefined && sim.memoizable && this.memo !== undefined ? AnswerMemo.keyOf(method, req.url ?? '/', headers) : undefined;
+    const memo = fault === undefined && sim.memoizable ? this.memo : undefined;
     let response: SandboxResponse;
     try {
-      const memoized = memoKey === undefined ? undefined : this.memo?.get(memoKey);
-      if (memoized !== undefined) response = memoized;
-      else {
-        response =
-          (fault === undefined ? undefined : faultResponse(fault, sim, caller, headers)) ??
-          sim.handle({ method, path: url.pathname, query: url.searchParams, headers, now: this.world.now }, caller);
-        if (memoKey !== undefined) this.memo?.set(memoKey, response);
-      }
+      response = memo === undefined ? answer() : memo.answer(AnswerMemo.keyOf(method, req.url ?? '/', headers), answer);
     } catch (error) {
       // A throwing spec (e.g. a burn function returning NaN) is a test bug: say so in the answer.
       response = jsonResponse(500, { error: 'sandbox_error', message: error instanceof Error ? error.message : String(error) });
