@@ -6,6 +6,7 @@
 //   run first, for the JIT), BENCH_CONCURRENCY (accounts at once), BENCH_VENDOR_CONCURRENCY (requests in flight per
 //   vendor), BENCH_SHARED_STATE=1 (every run after the first finds the state the one before left: a warm table)
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parseBundledBudgets } from '../../lib/bundled-budgets.js';
 import { checkAccounts } from '../../lib/check.js';
 import type { BudgetsConfig } from '../../lib/config-schema.js';
 import { createHttpClient, type VendorLimits } from '../../lib/providers/http.js';
@@ -50,16 +51,19 @@ const limits: Partial<Record<ProviderName, VendorLimits>> =
     : { pictory: { concurrency: vendorConcurrency }, 'account-api': { concurrency: vendorConcurrency }, pixelcut: { concurrency: vendorConcurrency } };
 
 /**
- * The budgets of `count` accounts, validated once per size as the Lambda validates its budgets once per
- * container (at cold start), not once per invocation: a run before built 10,000 accounts' config first,
- * and collecting that garbage was charged to the check.
+ * The budgets of `count` accounts, read once per size as the Lambda reads its budgets once per container (at
+ * cold start), not once per invocation: a run before built 10,000 accounts' config first, and collecting that
+ * garbage was charged to the check. Read as the Lambda reads them, too: validated, written as JSON (as `cdk
+ * synth` writes `budgets.json`) and parsed back, so the check holds the same flat strings and plain objects;
+ * built in place, each account's id and variable name were string concatenations (trees of V8 cons strings),
+ * which the check then kept in every record it made.
  */
 const workloads = new Map<number, { config: BudgetsConfig; resolveKey: (account: { id: string }) => Promise<string> }>();
 function workloadOf(count: number) {
   let workload = workloads.get(count);
   if (workload === undefined) {
     const specs = benchSpecs(count);
-    workload = { config: benchConfig(specs, urls), resolveKey: keyResolver(specs) };
+    workload = { config: parseBundledBudgets(JSON.stringify(benchConfig(specs, urls)), 'budgets.json'), resolveKey: keyResolver(specs) };
     workloads.set(count, workload);
   }
   return workload;
