@@ -137,7 +137,7 @@ export async function measureThroughput(options: {
    * runs share its heap's history (how much its scavenges promote falls into two modes per process, whatever
    * the code), so runs from several processes give a median less at the mercy of one. @default 1
    */
-  processes?: (n: number) => number;
+  processes?: number;
   sequential: 'full' | 'quick' | 'none';
   log?: (line: string) => void;
   /** A check-child bundled earlier, instead of bundling today's code. */
@@ -181,28 +181,25 @@ async function measureOne(
   sandbox: RemoteSandbox,
   { n, maxN }: { n: number; maxN: number },
   override: LimitsOverride | undefined,
-  options: { repeats: (n: number) => number; processes?: (n: number) => number; sequential: 'full' | 'quick' | 'none' },
+  options: { repeats: (n: number) => number; processes?: number; sequential: 'full' | 'quick' | 'none' },
   sequentialOf: Map<number, number[]>,
   log: (line: string) => void,
 ): Promise<ThroughputRow[]> {
   const large = n >= LARGE_N;
   const heap = large ? lambdaHeap(512) : V8_DEFAULT_HEAP;
   const bound = throughputBound(benchSpecs(n).map((s) => accountNeeds(s, LEDGER_ENTRIES, 1)), LATENCY_MS, limitsFor(override));
-  const processes = large ? 1 : Math.max(1, options.processes?.(n) ?? 1);
+  const processes = large ? 1 : Math.max(1, options.processes ?? 1);
+  const perProcess: ChildOptions = {
+    n,
+    runs: large ? 1 + options.repeats(n) : options.repeats(n),
+    // Smaller sizes run after a warm-up on the usual mix, each with empty state, as they always have.
+    ...(large ? { sharedState: true } : { warmupN: Math.min(maxN, Math.max(n, WARMUP_N)) }),
+    ...(override?.accountConcurrency !== undefined && { accountConcurrency: override.accountConcurrency }),
+    ...(override?.vendorConcurrency !== undefined && { vendorConcurrency: override.vendorConcurrency }),
+    heap,
+  };
   const reports = [];
-  for (let p = 0; p < processes; p++) {
-    reports.push(
-      await runChild(child, sandbox, {
-        n,
-        runs: large ? 1 + options.repeats(n) : options.repeats(n),
-        // Smaller sizes run after a warm-up on the usual mix, each with empty state, as they always have.
-        ...(large ? { sharedState: true } : { warmupN: Math.min(maxN, Math.max(n, WARMUP_N)) }),
-        ...(override?.accountConcurrency !== undefined && { accountConcurrency: override.accountConcurrency }),
-        ...(override?.vendorConcurrency !== undefined && { vendorConcurrency: override.vendorConcurrency }),
-        heap,
-      }),
-    );
-  }
+  for (let p = 0; p < processes; p++) reports.push(await runChild(child, sandbox, perProcess));
   const report = {
     runs: reports.flatMap((r) => r.runs),
     retried: reports.reduce((sum, r) => sum + r.retried, 0),
@@ -210,10 +207,9 @@ async function measureOne(
     vendorCpuPerAccountMs: median(reports.map((r) => r.vendorCpuPerAccountMs)),
   };
   const label = override?.label ?? 'defaults';
-  const perProcess = report.runs.length / processes;
   report.runs.forEach((run, r) =>
     log(
-      `  N=${n} ${label} ${processes > 1 ? `process ${Math.floor(r / perProcess) + 1} ` : ''}run ${(r % perProcess) + 1}: ${formatMs(run.wallMs)} (CPU ${formatMs(run.cpuMs)}${run.mainThreadCpuMs === undefined ? '' : `, main thread ${formatMs(run.mainThreadCpuMs)}`}, ${run.sent} alerts sent)`,
+      `  N=${n} ${label} ${processes > 1 ? `process ${Math.floor(r / perProcess.runs) + 1} ` : ''}run ${(r % perProcess.runs) + 1}: ${formatMs(run.wallMs)} (CPU ${formatMs(run.cpuMs)}${run.mainThreadCpuMs === undefined ? '' : `, main thread ${formatMs(run.mainThreadCpuMs)}`}, ${run.sent} alerts sent)`,
     ),
   );
   // The sequential baseline (one account after another) does not depend on the limits: measured once per sample size.
@@ -335,7 +331,7 @@ export async function runThroughput(
           sizes,
           configs: [undefined],
           repeats: (n) => (n >= LARGE_N ? 2 : 3),
-          processes: () => 3,
+          processes: 3,
           sequential: argv.quick ? 'quick' : 'full',
           ...(argv.child !== undefined && { child: resolve(argv.child) }),
           ...(argv.sandboxMemo !== undefined && { sandboxMemo: argv.sandboxMemo }),
