@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after another, then the targets. Options: --quick (sequential
 // baseline of 1,000 accounts extrapolated from 100), --sweep (throughput at several concurrency limits).
 import { cpus } from 'node:os';
+import { FUNCTION_RUNTIME } from '../infra/check-function.js';
 import { dynamoCallsOfInvocation, runAwsCalls } from './aws-calls.js';
 import { runColdStart } from './cold-start.js';
 import { runForecastQuality } from './forecast-quality.js';
@@ -12,6 +13,10 @@ import { runThroughput, throughputTargets } from './throughput.js';
 const started = performance.now();
 console.log(`budget-alerts benchmarks · ${new Date().toISOString()}`);
 console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${process.platform}/${process.arch}`);
+const runtimeMajor = /^nodejs(\d+)/.exec(FUNCTION_RUNTIME.name)?.[1];
+if (runtimeMajor !== undefined && runtimeMajor !== process.versions.node.split('.')[0]) {
+  console.log(`the function runs on ${FUNCTION_RUNTIME.name}: CPU and load times on Node ${process.versions.node} differ (README, "On Node ${runtimeMajor}, the function's runtime")`);
+}
 console.log('progress goes to stderr; the tables below are the results.');
 
 const throughput = await runThroughput({ quick: flag('quick') !== undefined, sweep: flag('sweep') !== undefined });
