@@ -188,7 +188,7 @@ async function measureOne(
   const large = n >= LARGE_N;
   const heap = large ? lambdaHeap(512) : V8_DEFAULT_HEAP;
   const bound = throughputBound(benchSpecs(n).map((s) => accountNeeds(s, LEDGER_ENTRIES, 1)), LATENCY_MS, limitsFor(override));
-  const processes = large ? 1 : Math.max(1, options.processes ?? 1);
+  const processes = large ? 1 : (options.processes ?? 1);
   const perProcess: ChildOptions = {
     n,
     runs: large ? 1 + options.repeats(n) : options.repeats(n),
