@@ -69,12 +69,16 @@ function workloadOf(count: number) {
   return workload;
 }
 
+/** Made once per process, as the Lambda makes its HTTP client and publisher once per container (functions/check-handler.ts). */
+const http = createHttpClient({ limits });
+const publisher = createNoopPublisher();
+
 async function once(count: number): Promise<ChildRun> {
   const { config, resolveKey } = workloadOf(count);
   const deps = {
-    http: createHttpClient({ limits }),
+    http,
     store: sharedStore ?? createMemoryStore(),
-    publisher: createNoopPublisher(),
+    publisher,
     resolveKey,
     ...(concurrency !== undefined && { concurrency }),
   };

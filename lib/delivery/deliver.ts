@@ -53,48 +53,70 @@ export interface DeliveryDeps {
  */
 export async function deliver(deps: DeliveryDeps, deliveries: readonly Delivery[]): Promise<DeliveryStatus[][]> {
   const until = new Date(deps.now.getTime() + deps.claimTtlMs).toISOString();
-  return mapConcurrent(deliveries, deps.concurrency, async ({ target, items }): Promise<DeliveryStatus[]> => {
-    const { store, publisher } = deps;
-    const failed = (alert: Alert, stage: DeliveryStage, error: unknown) => deps.onError?.(alert, target, stage, error);
-    const statuses: DeliveryStatus[] = items.map(() => 'taken');
-    const won: { index: number; claimed: AlertRecord; prior?: AlertRecord; alert: Alert }[] = [];
-    await Promise.all(
-      items.map(async ({ change, alert }, index) => {
-        const claimed = claimedRecord(change, until, deps.claimOwner);
-        try {
-          if (await store.claim(claimed, change.prior)) won.push({ index, claimed, alert, ...(change.prior && { prior: change.prior }) });
-        } catch (error) {
-          failed(alert, 'claim', error);
-          statuses[index] = 'failed';
-        }
-      }),
-    );
-    if (won.length === 0) return statuses;
-    won.sort((a, b) => a.index - b.index);
-    try {
-      await publish(publisher, won.map((w) => w.alert), target);
-    } catch (error) {
-      for (const w of won) failed(w.alert, 'publish', error);
-      // Possibly delivered: keep the claims, so that once they lapse a later run knows the notification
-      // may have gone out. Otherwise release them; if that fails too, they lapse the same way.
-      const maybe = error instanceof PublishError && error.maybeDelivered;
-      for (const w of won) {
-        statuses[w.index] = 'failed';
-        if (!maybe) await store.release(w.claimed, w.prior).catch((releaseError: unknown) => failed(w.alert, 'release', releaseError));
-      }
-      return statuses;
-    }
+  return mapConcurrent(deliveries, deps.concurrency, (delivery) => deliverOne(deps, until, delivery));
+}
+
+/** A claim this delivery won. */
+interface Won {
+  readonly index: number;
+  readonly claimed: AlertRecord;
+  readonly prior?: AlertRecord;
+  readonly alert: Alert;
+}
+
+// The steps are module functions, not closures made per run: V8's optimized code for a closure made anew
+// each run is compiled again each run (tens of ms of TurboFan per run at 1,000 accounts).
+
+/** One delivery: claim each item, publish what was won, confirm (or release). */
+async function deliverOne(deps: DeliveryDeps, until: string, { target, items }: Delivery): Promise<DeliveryStatus[]> {
+  const statuses: DeliveryStatus[] = items.map(() => 'taken');
+  const won: Won[] = [];
+  await Promise.all(items.map(({ change, alert }, index) => claimOne(deps, until, target, change, alert, index, statuses, won)));
+  if (won.length === 0) return statuses;
+  won.sort((a, b) => a.index - b.index);
+  try {
+    await publish(deps.publisher, won.map((w) => w.alert), target);
+  } catch (error) {
+    for (const w of won) deps.onError?.(w.alert, target, 'publish', error);
+    // Possibly delivered: keep the claims, so that once they lapse a later run knows the notification
+    // may have gone out. Otherwise release them; if that fails too, they lapse the same way.
+    const maybe = error instanceof PublishError && error.maybeDelivered;
     for (const w of won) {
-      try {
-        await store.confirm(w.claimed);
-        statuses[w.index] = 'sent';
-      } catch (error) {
-        failed(w.alert, 'confirm', error);
-        statuses[w.index] = 'unconfirmed';
-      }
+      statuses[w.index] = 'failed';
+      if (!maybe) await deps.store.release(w.claimed, w.prior).catch((releaseError: unknown) => deps.onError?.(w.alert, target, 'release', releaseError));
     }
     return statuses;
-  });
+  }
+  for (const w of won) {
+    try {
+      await deps.store.confirm(w.claimed);
+      statuses[w.index] = 'sent';
+    } catch (error) {
+      deps.onError?.(w.alert, target, 'confirm', error);
+      statuses[w.index] = 'unconfirmed';
+    }
+  }
+  return statuses;
+}
+
+/** Claims one item; a won claim joins `won`, a failed one marks its status. */
+async function claimOne(
+  deps: DeliveryDeps,
+  until: string,
+  target: DeliveryTarget,
+  change: AlertChange,
+  alert: Alert,
+  index: number,
+  statuses: DeliveryStatus[],
+  won: Won[],
+): Promise<void> {
+  const claimed = claimedRecord(change, until, deps.claimOwner);
+  try {
+    if (await deps.store.claim(claimed, change.prior)) won.push({ index, claimed, alert, ...(change.prior && { prior: change.prior }) });
+  } catch (error) {
+    deps.onError?.(alert, target, 'claim', error);
+    statuses[index] = 'failed';
+  }
 }
 
 /** One alert as one message; several as one grouped message where the channel can (else one by one). */

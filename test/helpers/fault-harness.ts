@@ -12,6 +12,7 @@ import { severityRank, type Severity } from '../../lib/model.js';
 import type { HttpClient } from '../../lib/providers/http.js';
 import { createMemoryStore } from '../../lib/state/memory-store.js';
 import type { AlertStateStore } from '../../lib/state/types.js';
+import { storeWith } from './store-with.js';
 
 export const STAGES = ['claim', 'publish', 'confirm', 'release', 'save'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -193,8 +194,7 @@ function faultyStore(
   outstanding: Map<string, AlertRecord>,
 ): AlertStateStore {
   const id = (r: AlertRecord) => `${r.target} ${r.key} ${r.version}`;
-  return {
-    ...inner,
+  return storeWith(inner, {
     claim: (next, prior) =>
       guard('claim', async (kind) => {
         failing(kind, 'claim');
@@ -215,7 +215,7 @@ function faultyStore(
         outstanding.delete(id(claimed));
       }),
     saveAccounts: (states) => guard('save', async (kind) => (failing(kind, 'save'), inner.saveAccounts(states))),
-  };
+  });
 }
 
 /** The simulated vendor: Pixelcut-shaped balances the scenario moves, answered in-process. */

@@ -6,6 +6,7 @@ import { validateBudgets } from '../../../lib/config-schema.js';
 import type { AlertPublisher } from '../../../lib/delivery/types.js';
 import type { HttpClient } from '../../../lib/providers/http.js';
 import { createMemoryStore } from '../../../lib/state/memory-store.js';
+import { storeWith } from '../../helpers/store-with.js';
 
 describe('inQuietHours', () => {
   const night = { from: '22:00', to: '07:00', timezone: 'Europe/Berlin' };
@@ -114,7 +115,7 @@ describe('quiet hours across two nights (Berlin, with the DST change)', () => {
     const publisher: AlertPublisher = { publish: async () => undefined, publishGroup: async () => undefined };
     const memory = createMemoryStore();
     const holds: string[][] = [];
-    const store = { ...memory, hold: async (items: Parameters<typeof memory.hold>[0]) => (holds.push(items.map((h) => `${h.target} ${h.key}`)), memory.hold(items)) };
+    const store = storeWith(memory, { hold: async (items) => (holds.push(items.map((h) => `${h.target} ${h.key}`)), memory.hold(items)) });
     const vidOnly = { ...config, accounts: config.accounts.filter((a) => a.id === 'vid') };
 
     // Act: three runs in the night (22:00 to 07:00 Berlin, UTC+1 in November).
