@@ -70,164 +70,186 @@ const BATCH_ATTEMPTS = 8;
  * this store loaded (or saved) them.
  */
 export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateStore {
-  const { tableName } = options;
-  const table = tableOps(options);
-  const nowSeconds = (): number => options.now().getTime() / 1000;
-  const where = (item: Item) => () => `in table ${tableName} (${describeKey(item)})`;
-  const silences = silenceOps(table, nowSeconds, where);
-  const accountStates = accountOps(table, nowSeconds, where);
+  return new DynamoDbStore(options);
+}
 
-  return {
-    async load(accountIds: readonly string[]): Promise<StateView> {
-      const ids = [...new Set(accountIds)];
-      // Both settle before a failure is reported, so that no query of a failed load is still retrying.
-      const [pagesResult, knownResult] = await Promise.allSettled([mapConcurrent(ids, LOAD_CONCURRENCY, table.query), silences.listSilences()]);
-      if (pagesResult.status === 'rejected') throw pagesResult.reason;
-      if (knownResult.status === 'rejected') throw knownResult.reason;
-      const [pages, known] = [pagesResult.value, knownResult.value];
-      const now = nowSeconds();
-      const alerts = new Map<string, AlertRecord>();
-      const accounts = new Map<string, AccountState>();
-      const held: HeldAlert[] = [];
-      ids.forEach((accountId, index) => {
-        const accountItems: Item[] = [];
-        for (const item of pages[index]!) {
-          const sk = item[SK]?.S ?? '';
-          if (isExpired(item, now)) continue;
-          if (sk === ACCOUNT_SK || sk.startsWith(CHUNK_PREFIX)) {
-            accountItems.push(item);
-          } else if (sk.startsWith(ALERT_PREFIX)) {
-            const record = itemToRecord(item, where(item));
-            alerts.set(recordId(record.target, record.key), record);
-          } else if (sk.startsWith(HELD_PREFIX)) {
-            held.push(parseItem(item, heldAlertSchema, where(item)) as HeldAlert);
-          }
+/**
+ * The store's methods live on its prototype, shared by every store: the Lambda makes a store per
+ * invocation, and V8's optimized code that inlines a method made per store is dropped with the store.
+ */
+class DynamoDbStore implements AlertStateStore {
+  private readonly table: Table;
+  /** What each account's items hold as this store last loaded or saved them, so a save writes only what changed. */
+  private readonly storedAccounts = new Map<string, StoredAccount>();
+
+  constructor(private readonly options: DynamoDbStoreOptions) {
+    this.table = new Table(options.client, options.tableName);
+  }
+
+  private nowSeconds(): number {
+    return this.options.now().getTime() / 1000;
+  }
+
+  /** Where an item is, for errors (evaluated only when one is thrown). */
+  private where(item: Item): () => string {
+    return () => `in table ${this.options.tableName} (${describeKey(item)})`;
+  }
+
+  async load(accountIds: readonly string[]): Promise<StateView> {
+    const ids = [...new Set(accountIds)];
+    // Both settle before a failure is reported, so that no query of a failed load is still retrying.
+    const [pagesResult, knownResult] = await Promise.allSettled([this.queryEach(ids), this.listSilences()]);
+    if (pagesResult.status === 'rejected') throw pagesResult.reason;
+    if (knownResult.status === 'rejected') throw knownResult.reason;
+    const [pages, known] = [pagesResult.value, knownResult.value];
+    const now = this.nowSeconds();
+    const alerts = new Map<string, AlertRecord>();
+    const accounts = new Map<string, AccountState>();
+    const held: HeldAlert[] = [];
+    ids.forEach((accountId, index) => {
+      const accountItems: Item[] = [];
+      for (const item of pages[index]!) {
+        const sk = item[SK]?.S ?? '';
+        if (isExpired(item, now)) continue;
+        if (sk === ACCOUNT_SK || sk.startsWith(CHUNK_PREFIX)) {
+          accountItems.push(item);
+        } else if (sk.startsWith(ALERT_PREFIX)) {
+          const record = itemToRecord(item, this.where(item));
+          alerts.set(recordId(record.target, record.key), record);
+        } else if (sk.startsWith(HELD_PREFIX)) {
+          held.push(parseItem(item, heldAlertSchema, this.where(item)) as HeldAlert);
         }
-        const state = accountStates.read(accountId, accountItems);
-        if (state !== undefined) accounts.set(accountId, state);
-      });
-      return { alerts, accounts, silences: known, held };
-    },
+      }
+      const { state, stored } = readAccount(accountItems, (item) => this.where(item));
+      this.storedAccounts.set(accountId, stored);
+      if (state !== undefined) accounts.set(accountId, state);
+    });
+    return { alerts, accounts, silences: known, held };
+  }
 
-    ...silences,
-    ...heldAndHistoryOps(table, nowSeconds, where),
+  /** Every item of each partition, in order. */
+  private queryEach(partitions: readonly string[]): Promise<Item[][]> {
+    return mapConcurrent(partitions, LOAD_CONCURRENCY, (partition) => this.table.query(partition));
+  }
 
-    claim(next: AlertRecord, prior: AlertRecord | undefined): Promise<boolean> {
-      const condition: Condition =
-        prior === undefined
-          ? {
-              // An expired record DynamoDB has not yet deleted is absent for `load`, so it is for claims too.
-              ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
-              ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-              ExpressionAttributeValues: { ':now': { N: String(nowSeconds()) } },
-            }
-          : versionIs(prior.version);
-      return table.put(recordToItem(next), condition, 'PutItem (claim)');
-    },
+  claim(next: AlertRecord, prior: AlertRecord | undefined): Promise<boolean> {
+    const condition: Condition =
+      prior === undefined
+        ? {
+            // An expired record DynamoDB has not yet deleted is absent for `load`, so it is for claims too.
+            ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
+            ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+            ExpressionAttributeValues: { ':now': { N: String(this.nowSeconds()) } },
+          }
+        : versionIs(prior.version);
+    return this.table.put(recordToItem(next), condition, 'PutItem (claim)');
+  }
 
-    async confirm(claimed: AlertRecord): Promise<void> {
-      // False: another run moved the record on (our claim outlived its deadline): nothing of ours to confirm.
-      await table.put(recordToItem(confirmedRecord(claimed)), versionIs(claimed.version), 'PutItem (confirm)');
-    },
+  async confirm(claimed: AlertRecord): Promise<void> {
+    // False: another run moved the record on (our claim outlived its deadline): nothing of ours to confirm.
+    await this.table.put(recordToItem(confirmedRecord(claimed)), versionIs(claimed.version), 'PutItem (confirm)');
+  }
 
-    async release(claimed: AlertRecord, prior: AlertRecord | undefined): Promise<void> {
-      const restored = releasedRecord(claimed, prior);
-      const condition = versionIs(claimed.version);
-      if (restored !== undefined) await table.put(recordToItem(restored), condition, 'PutItem (release)');
-      else await table.remove(keyOf(claimed), condition, 'DeleteItem (release)');
-    },
+  async release(claimed: AlertRecord, prior: AlertRecord | undefined): Promise<void> {
+    const restored = releasedRecord(claimed, prior);
+    const condition = versionIs(claimed.version);
+    if (restored !== undefined) await this.table.put(recordToItem(restored), condition, 'PutItem (release)');
+    else await this.table.remove(keyOf(claimed), condition, 'DeleteItem (release)');
+  }
 
-    saveAccounts: accountStates.saveAccounts,
-  };
-}
+  async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
+    const now = this.nowSeconds();
+    const expires = Math.ceil(now + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
+    // A check loads before it saves; anyone else saving an account this store has not seen reads its items first.
+    const unseen = [...states.keys()].filter((id) => !this.storedAccounts.has(id));
+    const pages = await this.queryEach(unseen);
+    unseen.forEach((id, i) => {
+      const items = pages[i]!.filter((item) => !isExpired(item, now));
+      this.storedAccounts.set(id, readAccount(items, (item) => this.where(item)).stored);
+    });
+    const writes = [...states].map(([id, state]) => ({ id, ...accountWrites(id, state, this.storedAccounts.get(id) ?? NOTHING_STORED, expires) }));
+    // Until every write has landed, what is stored is unknown: a later save reads it again.
+    for (const id of states.keys()) this.storedAccounts.delete(id);
+    await this.table.writeAll(writes.flatMap((w) => w.chunks));
+    await this.table.writeAll(writes.flatMap((w) => w.account));
+    await this.table.writeAll(writes.flatMap((w) => w.drops));
+    for (const w of writes) this.storedAccounts.set(w.id, w.stored);
+  }
 
-/** Account states, each store remembering what an account's items hold as it last loaded or saved them, so a save writes only what changed. */
-function accountOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number, where: (item: Item) => () => string) {
-  const storedAccounts = new Map<string, StoredAccount>();
-  return {
-    /** The account state among a partition's (unexpired) items, if it has one. */
-    read(accountId: string, items: readonly Item[]): AccountState | undefined {
-      const { state, stored } = readAccount(items, where);
-      storedAccounts.set(accountId, stored);
-      return state;
-    },
+  // Silences: a partition of their own, each item expiring (TTL) when the silence may be forgotten.
 
-    async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
-      const now = nowSeconds();
-      const expires = Math.ceil(now + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
-      // A check loads before it saves; anyone else saving an account this store has not seen reads its items first.
-      const unseen = [...states.keys()].filter((id) => !storedAccounts.has(id));
-      const pages = await mapConcurrent(unseen, LOAD_CONCURRENCY, table.query);
-      unseen.forEach((id, i) => storedAccounts.set(id, readAccount(pages[i]!.filter((item) => !isExpired(item, now)), where).stored));
-      const writes = [...states].map(([id, state]) => ({ id, ...accountWrites(id, state, storedAccounts.get(id) ?? NOTHING_STORED, expires) }));
-      // Until every write has landed, what is stored is unknown: a later save reads it again.
-      for (const id of states.keys()) storedAccounts.delete(id);
-      await writeAll(table, writes.flatMap((w) => w.chunks));
-      await writeAll(table, writes.flatMap((w) => w.account));
-      await writeAll(table, writes.flatMap((w) => w.drops));
-      for (const w of writes) storedAccounts.set(w.id, w.stored);
-    },
-  };
-}
+  async listSilences(): Promise<Silence[]> {
+    const now = this.nowSeconds();
+    const items = await this.table.query(SILENCES_PK);
+    return items.filter((item) => !isExpired(item, now)).map((item) => parseItem(item, silenceSchema, this.where(item)));
+  }
 
-/** Silences: a partition of their own, each item expiring (TTL) when the silence may be forgotten. */
-function silenceOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number, where: (item: Item) => () => string) {
-  return {
-    async listSilences(): Promise<Silence[]> {
-      const now = nowSeconds();
-      return (await table.query(SILENCES_PK)).filter((item) => !isExpired(item, now)).map((item) => parseItem(item, silenceSchema, where(item)));
-    },
-    addSilence: (silence: Silence) =>
-      table.put(silenceToItem(silence), {
+  addSilence(silence: Silence): Promise<boolean> {
+    return this.table.put(
+      silenceToItem(silence),
+      {
         ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
         ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-        ExpressionAttributeValues: { ':now': { N: String(nowSeconds()) } },
-      }, 'PutItem (silence)'),
+        ExpressionAttributeValues: { ':now': { N: String(this.nowSeconds()) } },
+      },
+      'PutItem (silence)',
+    );
+  }
 
-    async removeSilence(id: string, at: Date): Promise<Silence | undefined> {
-      const key = { [PK]: { S: SILENCES_PK }, [SK]: { S: `${SILENCE_PREFIX}${id}` } };
-      const updated = await table.update(key, {
-        UpdateExpression: 'SET removedAt = if_not_exists(removedAt, :at)',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': PK },
-        ExpressionAttributeValues: { ':at': { S: at.toISOString() } },
-      });
-      return updated === undefined ? undefined : parseItem(updated, silenceSchema, where(updated));
-    },
-  };
-}
+  async removeSilence(id: string, at: Date): Promise<Silence | undefined> {
+    const key = { [PK]: { S: SILENCES_PK }, [SK]: { S: `${SILENCE_PREFIX}${id}` } };
+    const updated = await this.table.update(key, {
+      UpdateExpression: 'SET removedAt = if_not_exists(removedAt, :at)',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':at': { S: at.toISOString() } },
+    });
+    return updated === undefined ? undefined : parseItem(updated, silenceSchema, this.where(updated));
+  }
 
-/** Held alerts (beside the account's records) and sent-alert history (a partition per account, read by the digest). */
-function heldAndHistoryOps(table: ReturnType<typeof tableOps>, nowSeconds: () => number, where: (item: Item) => () => string) {
-  const put = (items: Item[]) => writeAll(table, items.map((Item) => ({ PutRequest: { Item } })));
-  return {
-    hold: (items: readonly HeldAlert[]) =>
-      put(items.map((h) => ({ ...marshall(h, { removeUndefinedValues: true }), [PK]: { S: h.account }, [SK]: { S: `${HELD_PREFIX}${heldId(h)}` }, [TTL]: ttlAfter(nowSeconds(), HELD_RETENTION_DAYS) }))),
-    dropHeld: (items: readonly Pick<HeldAlert, 'target' | 'key' | 'account'>[]) =>
-      writeAll(table, items.map((h) => ({ DeleteRequest: { Key: { [PK]: { S: h.account }, [SK]: { S: `${HELD_PREFIX}${heldId(h)}` } } } }))),
-    appendHistory: (entries: readonly HistoryEntry[]) =>
-      put(entries.map((e) => ({ ...marshall(e, { removeUndefinedValues: true }), [PK]: { S: `${HISTORY_PK_PREFIX}${e.account}` }, [SK]: { S: `${e.at}#${e.key}` }, [TTL]: ttlAfter(Date.parse(e.at) / 1000, HISTORY_RETENTION_DAYS) }))),
-    async loadHistory(accountIds: readonly string[], from: Date): Promise<HistoryEntry[]> {
-      const pages = await mapConcurrent([...new Set(accountIds)], LOAD_CONCURRENCY, (id) => table.query(`${HISTORY_PK_PREFIX}${id}`, from.toISOString()));
-      const now = nowSeconds();
-      return pages
-        .flat()
-        .filter((item) => !isExpired(item, now))
-        .map((item) => parseItem(item, historyEntrySchema, where(item)) as HistoryEntry)
-        .sort((a, b) => compareIso(a.at, b.at));
-    },
-  };
+  // Held alerts (beside the account's records) and sent-alert history (a partition per account, read by the digest).
+
+  hold(items: readonly HeldAlert[]): Promise<void> {
+    const now = this.nowSeconds();
+    return this.table.putAll(
+      items.map((h) => ({
+        ...marshall(h, { removeUndefinedValues: true }),
+        [PK]: { S: h.account },
+        [SK]: { S: `${HELD_PREFIX}${heldId(h)}` },
+        [TTL]: ttlAfter(now, HELD_RETENTION_DAYS),
+      })),
+    );
+  }
+
+  dropHeld(items: readonly Pick<HeldAlert, 'target' | 'key' | 'account'>[]): Promise<void> {
+    return this.table.writeAll(items.map((h) => ({ DeleteRequest: { Key: { [PK]: { S: h.account }, [SK]: { S: `${HELD_PREFIX}${heldId(h)}` } } } })));
+  }
+
+  appendHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    return this.table.putAll(
+      entries.map((e) => ({
+        ...marshall(e, { removeUndefinedValues: true }),
+        [PK]: { S: `${HISTORY_PK_PREFIX}${e.account}` },
+        [SK]: { S: `${e.at}#${e.key}` },
+        [TTL]: ttlAfter(Date.parse(e.at) / 1000, HISTORY_RETENTION_DAYS),
+      })),
+    );
+  }
+
+  async loadHistory(accountIds: readonly string[], from: Date): Promise<HistoryEntry[]> {
+    const since = from.toISOString();
+    const pages = await mapConcurrent([...new Set(accountIds)], LOAD_CONCURRENCY, (id) => this.table.query(`${HISTORY_PK_PREFIX}${id}`, since));
+    const now = this.nowSeconds();
+    return pages
+      .flat()
+      .filter((item) => !isExpired(item, now))
+      .map((item) => parseItem(item, historyEntrySchema, this.where(item)) as HistoryEntry)
+      .sort((a, b) => compareIso(a.at, b.at));
+  }
 }
 
 function ttlAfter(seconds: number, days: number): AttributeValue {
   return { N: String(Math.ceil(seconds + days * 86_400)) };
-}
-
-/** Writes puts and deletes in batches of BATCH_SIZE. */
-async function writeAll(table: ReturnType<typeof tableOps>, requests: WriteRequest[]): Promise<void> {
-  const batches: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
-  await mapConcurrent(batches, 4, table.writeBatch);
 }
 
 /** A stored item's fields (keys and TTL dropped), validated. */
@@ -245,78 +267,101 @@ interface Condition {
 }
 
 /** The table's calls, each turning an SDK failure into a StateError that names the table and item. */
-function tableOps({ client, tableName }: DynamoDbStoreOptions) {
-  const fail = (operation: string, where: string, error: unknown): StateError =>
+class Table {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  private fail(operation: string, where: string, error: unknown): StateError {
     // The key and the SDK's error name/message only: records hold no secrets, but values stay out of logs.
-    new StateError(
-      `DynamoDB ${operation} on table ${tableName} failed for ${where}: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
+    return new StateError(
+      `DynamoDB ${operation} on table ${this.tableName} failed for ${where}: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
       { cause: error },
     );
-  const conditional = async (send: () => Promise<unknown>, operation: string, item: Item): Promise<boolean> => {
+  }
+
+  private async conditional(send: () => Promise<unknown>, operation: string, item: Item): Promise<boolean> {
     try {
       await send();
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
-      throw fail(operation, describeKey(item), error);
+      throw this.fail(operation, describeKey(item), error);
     }
-  };
+  }
 
-  return {
-    /** Every item of a partition (with a sort key ≥ `fromSk`, if given). */
-    async query(partition: string, fromSk?: string): Promise<Item[]> {
-      const items: Item[] = [];
-      let startKey: Item | undefined;
-      do {
-        const input = {
-          TableName: tableName,
-          KeyConditionExpression: fromSk === undefined ? '#pk = :pk' : '#pk = :pk AND #sk >= :from',
-          ExpressionAttributeNames: { '#pk': PK, ...(fromSk !== undefined && { '#sk': SK }) },
-          ExpressionAttributeValues: { ':pk': { S: partition }, ...(fromSk !== undefined && { ':from': { S: fromSk } }) },
-          // A run must see the claims and confirmations of the run before it.
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        };
-        const page = await client.send(new QueryCommand(input)).catch((error: unknown) => {
-          throw fail('Query', `partition ${partition}`, error);
-        });
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      return items;
-    },
-    put: (item: Item, condition: Condition, operation: string) =>
-      conditional(() => client.send(new PutItemCommand({ TableName: tableName, Item: item, ...condition })), operation, item),
-    /** A conditional UpdateItem; the item as it is after, or undefined when the condition failed. */
-    async update(key: Item, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<Item | undefined> {
-      try {
-        const result = await client.send(new UpdateItemCommand({ TableName: tableName, Key: key, ReturnValues: 'ALL_NEW', ...input }));
-        return result.Attributes;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw fail('UpdateItem', describeKey(key), error);
+  /** Every item of a partition (with a sort key ≥ `fromSk`, if given). */
+  async query(partition: string, fromSk?: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const input = {
+        TableName: this.tableName,
+        KeyConditionExpression: fromSk === undefined ? '#pk = :pk' : '#pk = :pk AND #sk >= :from',
+        ExpressionAttributeNames: { '#pk': PK, ...(fromSk !== undefined && { '#sk': SK }) },
+        ExpressionAttributeValues: { ':pk': { S: partition }, ...(fromSk !== undefined && { ':from': { S: fromSk } }) },
+        // A run must see the claims and confirmations of the run before it.
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      };
+      const page = await this.client.send(new QueryCommand(input)).catch((error: unknown) => {
+        throw this.fail('Query', `partition ${partition}`, error);
+      });
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  put(item: Item, condition: Condition, operation: string): Promise<boolean> {
+    return this.conditional(() => this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ...condition })), operation, item);
+  }
+
+  /** A conditional UpdateItem; the item as it is after, or undefined when the condition failed. */
+  async update(key: Item, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<Item | undefined> {
+    try {
+      const result = await this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: key, ReturnValues: 'ALL_NEW', ...input }));
+      return result.Attributes;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw this.fail('UpdateItem', describeKey(key), error);
+    }
+  }
+
+  remove(key: Item, condition: Condition, operation: string): Promise<boolean> {
+    return this.conditional(() => this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key, ...condition })), operation, key);
+  }
+
+  /** Puts items unconditionally, in batches. */
+  putAll(items: readonly Item[]): Promise<void> {
+    return this.writeAll(items.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  /** Writes puts and deletes in batches of BATCH_SIZE. */
+  async writeAll(requests: readonly WriteRequest[]): Promise<void> {
+    const batches: WriteRequest[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
+    await mapConcurrent(batches, 4, (batch) => this.writeBatch(batch));
+  }
+
+  private async writeBatch(requests: WriteRequest[]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } })).catch((error: unknown) => {
+        throw this.fail('BatchWriteItem', `accounts ${accountsOf(pending)}`, error);
+      });
+      pending = result.UnprocessedItems?.[this.tableName] ?? [];
+      if (pending.length === 0) return;
+      if (attempt >= BATCH_ATTEMPTS) {
+        throw new StateError(
+          `DynamoDB BatchWriteItem on table ${this.tableName} left accounts ${accountsOf(pending)} unwritten after ${attempt} attempts (throttled)`,
+        );
       }
-    },
-    remove: (key: Item, condition: Condition, operation: string) =>
-      conditional(() => client.send(new DeleteItemCommand({ TableName: tableName, Key: key, ...condition })), operation, key),
-    async writeBatch(requests: WriteRequest[]): Promise<void> {
-      let pending = requests;
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } })).catch((error: unknown) => {
-          throw fail('BatchWriteItem', `accounts ${accountsOf(pending)}`, error);
-        });
-        pending = result.UnprocessedItems?.[tableName] ?? [];
-        if (pending.length === 0) return;
-        if (attempt >= BATCH_ATTEMPTS) {
-          throw new StateError(
-            `DynamoDB BatchWriteItem on table ${tableName} left accounts ${accountsOf(pending)} unwritten after ${attempt} attempts (throttled)`,
-          );
-        }
-        // Unprocessed items mean the table is throttling: back off with jitter before the next attempt.
-        await sleep(Math.random() * Math.min(50 * 2 ** attempt, 2_000));
-      }
-    },
-  };
+      // Unprocessed items mean the table is throttling: back off with jitter before the next attempt.
+      await sleep(Math.random() * Math.min(50 * 2 ** attempt, 2_000));
+    }
+  }
 }
 
 function versionIs(version: number): Condition {

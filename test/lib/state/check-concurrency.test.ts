@@ -10,6 +10,7 @@ import { startSandbox, type Sandbox } from '../../../lib/sandbox/index.js';
 import { createDynamoDbStore } from '../../../lib/state/dynamodb-store.js';
 import { createStateTable, dynamoClient, startDynalite, type RunningDynalite } from '../../helpers/dynalite.js';
 import { recordingPublisher, threeAccounts } from '../../helpers/fixtures.js';
+import { storeWith } from '../../helpers/store-with.js';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 const HOUR = 3_600_000;
@@ -78,14 +79,13 @@ describe('checkAccounts with the DynamoDB store', () => {
     return {
       http,
       // Counts the claims DynamoDB refused, to show it was the conditional write that kept runs apart.
-      store: {
-        ...store,
+      store: storeWith(store, {
         claim: async (next, prior) => {
           const won = await store.claim(next, prior);
           if (!won) lostClaims++;
           return won;
         },
-      },
+      }),
       publisher,
       resolveKey,
     };
