@@ -78,31 +78,33 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): AlertStateSt
  * invocation, and V8's optimized code that inlines a method made per store is dropped with the store.
  */
 class DynamoDbStore implements AlertStateStore {
-  private readonly table: Table;
+  readonly #options: DynamoDbStoreOptions;
+  readonly #table: Table;
   /** What each account's items hold as this store last loaded or saved them, so a save writes only what changed. */
-  private readonly storedAccounts = new Map<string, StoredAccount>();
+  readonly #storedAccounts = new Map<string, StoredAccount>();
 
-  constructor(private readonly options: DynamoDbStoreOptions) {
-    this.table = new Table(options.client, options.tableName);
+  constructor(options: DynamoDbStoreOptions) {
+    this.#options = options;
+    this.#table = new Table(options.client, options.tableName);
   }
 
-  private nowSeconds(): number {
-    return this.options.now().getTime() / 1000;
+  #nowSeconds(): number {
+    return this.#options.now().getTime() / 1000;
   }
 
   /** Where an item is, for errors (evaluated only when one is thrown). */
-  private where(item: Item): () => string {
-    return () => `in table ${this.options.tableName} (${describeKey(item)})`;
+  #where(item: Item): () => string {
+    return () => `in table ${this.#options.tableName} (${describeKey(item)})`;
   }
 
   async load(accountIds: readonly string[]): Promise<StateView> {
     const ids = [...new Set(accountIds)];
     // Both settle before a failure is reported, so that no query of a failed load is still retrying.
-    const [pagesResult, knownResult] = await Promise.allSettled([this.queryEach(ids), this.listSilences()]);
+    const [pagesResult, knownResult] = await Promise.allSettled([this.#queryEach(ids), this.listSilences()]);
     if (pagesResult.status === 'rejected') throw pagesResult.reason;
     if (knownResult.status === 'rejected') throw knownResult.reason;
     const [pages, known] = [pagesResult.value, knownResult.value];
-    const now = this.nowSeconds();
+    const now = this.#nowSeconds();
     const alerts = new Map<string, AlertRecord>();
     const accounts = new Map<string, AccountState>();
     const held: HeldAlert[] = [];
@@ -114,22 +116,22 @@ class DynamoDbStore implements AlertStateStore {
         if (sk === ACCOUNT_SK || sk.startsWith(CHUNK_PREFIX)) {
           accountItems.push(item);
         } else if (sk.startsWith(ALERT_PREFIX)) {
-          const record = itemToRecord(item, this.where(item));
+          const record = itemToRecord(item, this.#where(item));
           alerts.set(recordId(record.target, record.key), record);
         } else if (sk.startsWith(HELD_PREFIX)) {
-          held.push(parseItem(item, heldAlertSchema, this.where(item)) as HeldAlert);
+          held.push(parseItem(item, heldAlertSchema, this.#where(item)) as HeldAlert);
         }
       }
-      const { state, stored } = readAccount(accountItems, (item) => this.where(item));
-      this.storedAccounts.set(accountId, stored);
+      const { state, stored } = readAccount(accountItems, (item) => this.#where(item));
+      this.#storedAccounts.set(accountId, stored);
       if (state !== undefined) accounts.set(accountId, state);
     });
     return { alerts, accounts, silences: known, held };
   }
 
   /** Every item of each partition, in order. */
-  private queryEach(partitions: readonly string[]): Promise<Item[][]> {
-    return mapConcurrent(partitions, LOAD_CONCURRENCY, (partition) => this.table.query(partition));
+  #queryEach(partitions: readonly string[]): Promise<Item[][]> {
+    return mapConcurrent(partitions, LOAD_CONCURRENCY, (partition) => this.#table.query(partition));
   }
 
   claim(next: AlertRecord, prior: AlertRecord | undefined): Promise<boolean> {
@@ -139,58 +141,58 @@ class DynamoDbStore implements AlertStateStore {
             // An expired record DynamoDB has not yet deleted is absent for `load`, so it is for claims too.
             ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
             ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-            ExpressionAttributeValues: { ':now': { N: String(this.nowSeconds()) } },
+            ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
           }
         : versionIs(prior.version);
-    return this.table.put(recordToItem(next), condition, 'PutItem (claim)');
+    return this.#table.put(recordToItem(next), condition, 'PutItem (claim)');
   }
 
   async confirm(claimed: AlertRecord): Promise<void> {
     // False: another run moved the record on (our claim outlived its deadline): nothing of ours to confirm.
-    await this.table.put(recordToItem(confirmedRecord(claimed)), versionIs(claimed.version), 'PutItem (confirm)');
+    await this.#table.put(recordToItem(confirmedRecord(claimed)), versionIs(claimed.version), 'PutItem (confirm)');
   }
 
   async release(claimed: AlertRecord, prior: AlertRecord | undefined): Promise<void> {
     const restored = releasedRecord(claimed, prior);
     const condition = versionIs(claimed.version);
-    if (restored !== undefined) await this.table.put(recordToItem(restored), condition, 'PutItem (release)');
-    else await this.table.remove(keyOf(claimed), condition, 'DeleteItem (release)');
+    if (restored !== undefined) await this.#table.put(recordToItem(restored), condition, 'PutItem (release)');
+    else await this.#table.remove(keyOf(claimed), condition, 'DeleteItem (release)');
   }
 
   async saveAccounts(states: ReadonlyMap<string, AccountState>): Promise<void> {
-    const now = this.nowSeconds();
+    const now = this.#nowSeconds();
     const expires = Math.ceil(now + ACCOUNT_STATE_RETENTION_DAYS * 86_400);
     // A check loads before it saves; anyone else saving an account this store has not seen reads its items first.
-    const unseen = [...states.keys()].filter((id) => !this.storedAccounts.has(id));
-    const pages = await this.queryEach(unseen);
+    const unseen = [...states.keys()].filter((id) => !this.#storedAccounts.has(id));
+    const pages = await this.#queryEach(unseen);
     unseen.forEach((id, i) => {
       const items = pages[i]!.filter((item) => !isExpired(item, now));
-      this.storedAccounts.set(id, readAccount(items, (item) => this.where(item)).stored);
+      this.#storedAccounts.set(id, readAccount(items, (item) => this.#where(item)).stored);
     });
-    const writes = [...states].map(([id, state]) => ({ id, ...accountWrites(id, state, this.storedAccounts.get(id) ?? NOTHING_STORED, expires) }));
+    const writes = [...states].map(([id, state]) => ({ id, ...accountWrites(id, state, this.#storedAccounts.get(id) ?? NOTHING_STORED, expires) }));
     // Until every write has landed, what is stored is unknown: a later save reads it again.
-    for (const id of states.keys()) this.storedAccounts.delete(id);
-    await this.table.writeAll(writes.flatMap((w) => w.chunks));
-    await this.table.writeAll(writes.flatMap((w) => w.account));
-    await this.table.writeAll(writes.flatMap((w) => w.drops));
-    for (const w of writes) this.storedAccounts.set(w.id, w.stored);
+    for (const id of states.keys()) this.#storedAccounts.delete(id);
+    await this.#table.writeAll(writes.flatMap((w) => w.chunks));
+    await this.#table.writeAll(writes.flatMap((w) => w.account));
+    await this.#table.writeAll(writes.flatMap((w) => w.drops));
+    for (const w of writes) this.#storedAccounts.set(w.id, w.stored);
   }
 
   // Silences: a partition of their own, each item expiring (TTL) when the silence may be forgotten.
 
   async listSilences(): Promise<Silence[]> {
-    const now = this.nowSeconds();
-    const items = await this.table.query(SILENCES_PK);
-    return items.filter((item) => !isExpired(item, now)).map((item) => parseItem(item, silenceSchema, this.where(item)));
+    const now = this.#nowSeconds();
+    const items = await this.#table.query(SILENCES_PK);
+    return items.filter((item) => !isExpired(item, now)).map((item) => parseItem(item, silenceSchema, this.#where(item)));
   }
 
   addSilence(silence: Silence): Promise<boolean> {
-    return this.table.put(
+    return this.#table.put(
       silenceToItem(silence),
       {
         ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
         ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-        ExpressionAttributeValues: { ':now': { N: String(this.nowSeconds()) } },
+        ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
       },
       'PutItem (silence)',
     );
@@ -198,20 +200,20 @@ class DynamoDbStore implements AlertStateStore {
 
   async removeSilence(id: string, at: Date): Promise<Silence | undefined> {
     const key = { [PK]: { S: SILENCES_PK }, [SK]: { S: `${SILENCE_PREFIX}${id}` } };
-    const updated = await this.table.update(key, {
+    const updated = await this.#table.update(key, {
       UpdateExpression: 'SET removedAt = if_not_exists(removedAt, :at)',
       ConditionExpression: 'attribute_exists(#pk)',
       ExpressionAttributeNames: { '#pk': PK },
       ExpressionAttributeValues: { ':at': { S: at.toISOString() } },
     });
-    return updated === undefined ? undefined : parseItem(updated, silenceSchema, this.where(updated));
+    return updated === undefined ? undefined : parseItem(updated, silenceSchema, this.#where(updated));
   }
 
   // Held alerts (beside the account's records) and sent-alert history (a partition per account, read by the digest).
 
   hold(items: readonly HeldAlert[]): Promise<void> {
-    const now = this.nowSeconds();
-    return this.table.putAll(
+    const now = this.#nowSeconds();
+    return this.#table.putAll(
       items.map((h) => ({
         ...marshall(h, { removeUndefinedValues: true }),
         [PK]: { S: h.account },
@@ -222,11 +224,11 @@ class DynamoDbStore implements AlertStateStore {
   }
 
   dropHeld(items: readonly Pick<HeldAlert, 'target' | 'key' | 'account'>[]): Promise<void> {
-    return this.table.writeAll(items.map((h) => ({ DeleteRequest: { Key: { [PK]: { S: h.account }, [SK]: { S: `${HELD_PREFIX}${heldId(h)}` } } } })));
+    return this.#table.writeAll(items.map((h) => ({ DeleteRequest: { Key: { [PK]: { S: h.account }, [SK]: { S: `${HELD_PREFIX}${heldId(h)}` } } } })));
   }
 
   appendHistory(entries: readonly HistoryEntry[]): Promise<void> {
-    return this.table.putAll(
+    return this.#table.putAll(
       entries.map((e) => ({
         ...marshall(e, { removeUndefinedValues: true }),
         [PK]: { S: `${HISTORY_PK_PREFIX}${e.account}` },
@@ -238,12 +240,12 @@ class DynamoDbStore implements AlertStateStore {
 
   async loadHistory(accountIds: readonly string[], from: Date): Promise<HistoryEntry[]> {
     const since = from.toISOString();
-    const pages = await mapConcurrent([...new Set(accountIds)], LOAD_CONCURRENCY, (id) => this.table.query(`${HISTORY_PK_PREFIX}${id}`, since));
-    const now = this.nowSeconds();
+    const pages = await mapConcurrent([...new Set(accountIds)], LOAD_CONCURRENCY, (id) => this.#table.query(`${HISTORY_PK_PREFIX}${id}`, since));
+    const now = this.#nowSeconds();
     return pages
       .flat()
       .filter((item) => !isExpired(item, now))
-      .map((item) => parseItem(item, historyEntrySchema, this.where(item)) as HistoryEntry)
+      .map((item) => parseItem(item, historyEntrySchema, this.#where(item)) as HistoryEntry)
       .sort((a, b) => compareIso(a.at, b.at));
   }
 }
@@ -268,26 +270,29 @@ interface Condition {
 
 /** The table's calls, each turning an SDK failure into a StateError that names the table and item. */
 class Table {
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {}
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
 
-  private fail(operation: string, where: string, error: unknown): StateError {
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#client = client;
+    this.#tableName = tableName;
+  }
+
+  #fail(operation: string, where: string, error: unknown): StateError {
     // The key and the SDK's error name/message only: records hold no secrets, but values stay out of logs.
     return new StateError(
-      `DynamoDB ${operation} on table ${this.tableName} failed for ${where}: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
+      `DynamoDB ${operation} on table ${this.#tableName} failed for ${where}: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
       { cause: error },
     );
   }
 
-  private async conditional(send: () => Promise<unknown>, operation: string, item: Item): Promise<boolean> {
+  async #conditional(send: () => Promise<unknown>, operation: string, item: Item): Promise<boolean> {
     try {
       await send();
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
-      throw this.fail(operation, describeKey(item), error);
+      throw this.#fail(operation, describeKey(item), error);
     }
   }
 
@@ -297,7 +302,7 @@ class Table {
     let startKey: Item | undefined;
     do {
       const input = {
-        TableName: this.tableName,
+        TableName: this.#tableName,
         KeyConditionExpression: fromSk === undefined ? '#pk = :pk' : '#pk = :pk AND #sk >= :from',
         ExpressionAttributeNames: { '#pk': PK, ...(fromSk !== undefined && { '#sk': SK }) },
         ExpressionAttributeValues: { ':pk': { S: partition }, ...(fromSk !== undefined && { ':from': { S: fromSk } }) },
@@ -305,8 +310,8 @@ class Table {
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       };
-      const page = await this.client.send(new QueryCommand(input)).catch((error: unknown) => {
-        throw this.fail('Query', `partition ${partition}`, error);
+      const page = await this.#client.send(new QueryCommand(input)).catch((error: unknown) => {
+        throw this.#fail('Query', `partition ${partition}`, error);
       });
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
@@ -315,22 +320,22 @@ class Table {
   }
 
   put(item: Item, condition: Condition, operation: string): Promise<boolean> {
-    return this.conditional(() => this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ...condition })), operation, item);
+    return this.#conditional(() => this.#client.send(new PutItemCommand({ TableName: this.#tableName, Item: item, ...condition })), operation, item);
   }
 
   /** A conditional UpdateItem; the item as it is after, or undefined when the condition failed. */
   async update(key: Item, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<Item | undefined> {
     try {
-      const result = await this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: key, ReturnValues: 'ALL_NEW', ...input }));
+      const result = await this.#client.send(new UpdateItemCommand({ TableName: this.#tableName, Key: key, ReturnValues: 'ALL_NEW', ...input }));
       return result.Attributes;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
-      throw this.fail('UpdateItem', describeKey(key), error);
+      throw this.#fail('UpdateItem', describeKey(key), error);
     }
   }
 
   remove(key: Item, condition: Condition, operation: string): Promise<boolean> {
-    return this.conditional(() => this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key, ...condition })), operation, key);
+    return this.#conditional(() => this.#client.send(new DeleteItemCommand({ TableName: this.#tableName, Key: key, ...condition })), operation, key);
   }
 
   /** Puts items unconditionally, in batches. */
@@ -342,20 +347,20 @@ class Table {
   async writeAll(requests: readonly WriteRequest[]): Promise<void> {
     const batches: WriteRequest[][] = [];
     for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
-    await mapConcurrent(batches, 4, (batch) => this.writeBatch(batch));
+    await mapConcurrent(batches, 4, (batch) => this.#writeBatch(batch));
   }
 
-  private async writeBatch(requests: WriteRequest[]): Promise<void> {
+  async #writeBatch(requests: WriteRequest[]): Promise<void> {
     let pending = requests;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } })).catch((error: unknown) => {
-        throw this.fail('BatchWriteItem', `accounts ${accountsOf(pending)}`, error);
+      const result = await this.#client.send(new BatchWriteItemCommand({ RequestItems: { [this.#tableName]: pending } })).catch((error: unknown) => {
+        throw this.#fail('BatchWriteItem', `accounts ${accountsOf(pending)}`, error);
       });
-      pending = result.UnprocessedItems?.[this.tableName] ?? [];
+      pending = result.UnprocessedItems?.[this.#tableName] ?? [];
       if (pending.length === 0) return;
       if (attempt >= BATCH_ATTEMPTS) {
         throw new StateError(
-          `DynamoDB BatchWriteItem on table ${this.tableName} left accounts ${accountsOf(pending)} unwritten after ${attempt} attempts (throttled)`,
+          `DynamoDB BatchWriteItem on table ${this.#tableName} left accounts ${accountsOf(pending)} unwritten after ${attempt} attempts (throttled)`,
         );
       }
       // Unprocessed items mean the table is throttling: back off with jitter before the next attempt.
