@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -7,6 +6,7 @@ import * as z from 'zod/mini';
 import { parseBundledBudgets } from '../lib/bundled-budgets.js';
 import { FUNCTION_ENV } from '../lib/deployment.js';
 import { WITH_ISSUE_TEXT } from '../lib/issue-text.js';
+import { fs } from '../lib/node-builtins.js';
 import { createCheckHandler } from './check-handler.js';
 import { loadLinkSigner } from './snooze-link-signer.js';
 
@@ -27,7 +27,7 @@ const routes = z
 
 // The budgets file is validated at synth time and bundled beside this module; here only its shape is checked.
 const budgetsPath = environment.BUDGETS_FILE ?? new URL('./budgets.json', import.meta.url);
-const config = parseBundledBudgets(readFileSync(budgetsPath, 'utf8'), 'budgets.json');
+const config = parseBundledBudgets(fs.readFileSync(budgetsPath, 'utf8'), 'budgets.json');
 
 const logger = new Logger({ serviceName: 'budget-alerts' });
 // Snooze links in the messages of firing alerts, when the construct set the link URL and secret ARN.

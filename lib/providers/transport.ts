@@ -3,11 +3,11 @@
 // request (no web streams, Request, Headers or AbortSignal.any per request), and the check sends
 // thousands of them. Both answer alike: same headers sent, bodies decoded as fetch decodes them
 // (gzip, deflate, br), counted against the cap as they arrive, and the same outcomes.
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw, type ZlibOptions } from 'node:zlib';
+import { http, https } from '../node-builtins.js';
 import { BodyCollector, declaredTooLarge, readBody, type BodyRead, type HeaderReader } from './body.js';
 
 /** One GET as an attempt sends it. */
@@ -66,8 +66,8 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
 
 /** The transport over node:http and node:https, each with one keep-alive connection pool. */
 export function nodeTransport(): Transport {
-  const http = new HttpAgent({ keepAlive: true });
-  const https = new HttpsAgent({ keepAlive: true });
+  const plain = new http.Agent({ keepAlive: true });
+  const secure = new https.Agent({ keepAlive: true });
   const targets = new Map<string, RequestOptions>();
   // What http.request makes of a URL string, made once per URL: the accounts of a vendor ask for the same
   // few URLs (their keys travel in headers), and parsing each again cost more than the rest of the request's setup.
@@ -80,7 +80,7 @@ export function nodeTransport(): Transport {
     }
     return target;
   };
-  return (request) => nodeGet(request, isHttps(request.url) ? https : http, targetOf);
+  return (request) => nodeGet(request, isHttps(request.url) ? secure : plain, targetOf);
 }
 
 /** Distinct URLs whose parsed form is kept; the cache is emptied when it fills. */
@@ -106,7 +106,7 @@ function nodeGet(request: TransportRequest, agent: HttpAgent, targetOf: (url: st
   return new Promise<TransportResult>((resolve) => {
     const signal = request.signal;
     if (signal?.aborted) return resolve(DEADLINE);
-    let outgoing: ReturnType<typeof httpRequest> | undefined;
+    let outgoing: ReturnType<typeof http.request> | undefined;
     let settled = false;
     let timedOut = false;
     const settle = (result: TransportResult): void => {
@@ -128,7 +128,7 @@ function nodeGet(request: TransportRequest, agent: HttpAgent, targetOf: (url: st
     }, request.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const send = isHttps(request.url) ? httpsRequest : httpRequest;
+      const send = isHttps(request.url) ? https.request : http.request;
       // As http.request(url, options) merges them, without parsing the URL again.
       const options: RequestOptions = { ...targetOf(request.url), method: 'GET', agent, headers: lowerCased(request.url, request.headers) };
       outgoing = send(options, (response) => readResponse(response, request.maxBodyBytes, settle, failed));

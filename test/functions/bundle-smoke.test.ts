@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -98,6 +98,15 @@ describe('the bundled function', () => {
 
   it('is small and self-contained but for the AWS SDK', async () => {
     expect((await stat(bundle)).size).toBeLessThan(1_500_000);
+  });
+
+  it('reads node:http, node:https and node:fs with require, not as ES modules (lib/node-builtins.ts)', async () => {
+    // An ESM import of them runs their lazy getters, which on Node 24 load undici, worker_threads and readline at cold start.
+    const text = await readFile(bundle, 'utf8');
+    const esmImports = [...text.matchAll(/from\s*["'](node:)?(https?|fs)["']/g)].map((m) => m[0]);
+
+    expect(esmImports).toEqual([]);
+    expect(text).toMatch(/\("node:http"\)/);
   });
 
   it('loads in a fresh Node process and handles an on-demand event against loopback AWS endpoints', async () => {
