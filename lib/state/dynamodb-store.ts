@@ -135,15 +135,7 @@ class DynamoDbStore implements AlertStateStore {
   }
 
   claim(next: AlertRecord, prior: AlertRecord | undefined): Promise<boolean> {
-    const condition: Condition =
-      prior === undefined
-        ? {
-            // An expired record DynamoDB has not yet deleted is absent for `load`, so it is for claims too.
-            ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
-            ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-            ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
-          }
-        : versionIs(prior.version);
+    const condition = prior === undefined ? absentOrExpired(this.#nowSeconds()) : versionIs(prior.version);
     return this.#table.put(recordToItem(next), condition, 'PutItem (claim)');
   }
 
@@ -187,15 +179,7 @@ class DynamoDbStore implements AlertStateStore {
   }
 
   addSilence(silence: Silence): Promise<boolean> {
-    return this.#table.put(
-      silenceToItem(silence),
-      {
-        ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
-        ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-        ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
-      },
-      'PutItem (silence)',
-    );
+    return this.#table.put(silenceToItem(silence), absentOrExpired(this.#nowSeconds()), 'PutItem (silence)');
   }
 
   async removeSilence(id: string, at: Date): Promise<Silence | undefined> {
@@ -367,6 +351,15 @@ class Table {
       await sleep(Math.random() * Math.min(50 * 2 ** attempt, 2_000));
     }
   }
+}
+
+/** No item at the key, or one past its TTL: an expired item DynamoDB has not yet deleted is absent for `load`, so it is for writes too. */
+function absentOrExpired(nowSeconds: number): Condition {
+  return {
+    ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
+    ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+    ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
+  };
 }
 
 function versionIs(version: number): Condition {
